@@ -1,0 +1,66 @@
+package dev.intake.adapter.aws;
+
+import dev.intake.config.IntakeConfig;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import java.time.Duration;
+
+/**
+ * The one place AWS clients are built. Region, HTTP client and credentials are explicit so that no
+ * provider chain is searched at cold start, and an endpoint override points everything at the emulators.
+ */
+public final class AwsClients {
+    private AwsClients() {}
+
+    public static DynamoDbClient dynamo(IntakeConfig config) {
+        var b = DynamoDbClient.builder()
+                .region(Region.of(config.region()))
+                .credentialsProvider(credentials(config))
+                .httpClient(httpClient())
+                .overrideConfiguration(overrides());
+        if (config.endpoint() != null) b.endpointOverride(config.endpoint());
+        return b.build();
+    }
+
+    public static SqsClient sqs(IntakeConfig config) {
+        var b = SqsClient.builder()
+                .region(Region.of(config.region()))
+                .credentialsProvider(credentials(config))
+                .httpClient(httpClient())
+                .overrideConfiguration(overrides());
+        if (config.endpoint() != null) b.endpointOverride(config.endpoint());
+        return b.build();
+    }
+
+    private static SdkHttpClient httpClient() {
+        return UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(2))
+                .socketTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    private static ClientOverrideConfiguration overrides() {
+        return ClientOverrideConfiguration.builder()
+                .retryStrategy(RetryMode.STANDARD)
+                .apiCallTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+
+    private static AwsCredentialsProvider credentials(IntakeConfig config) {
+        if (config.endpoint() != null) {
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+        }
+        if (System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null) return EnvironmentVariableCredentialsProvider.create();
+        return DefaultCredentialsProvider.builder().build();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.intake.adapter.dynamodb;
+
+import dev.intake.domain.IntakeException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+
+/** Attribute helpers and the translation of SDK failures into domain exceptions. */
+final class Dynamo {
+    private Dynamo() {}
+
+    static AttributeValue s(String v) { return AttributeValue.fromS(v); }
+
+    static AttributeValue n(long v) { return AttributeValue.fromN(Long.toString(v)); }
+
+    static AttributeValue bool(boolean v) { return AttributeValue.fromBool(v); }
+
+    static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of("pk", s(pk), "sk", s(sk));
+    }
+
+    static String str(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null || v.s() == null ? null : v.s();
+    }
+
+    static long num(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null || v.n() == null ? 0 : Long.parseLong(v.n());
+    }
+
+    /** A submission value: string, number, boolean or list of strings. */
+    static AttributeValue value(Object v) {
+        if (v instanceof String s) return s(s);
+        if (v instanceof BigDecimal n) return AttributeValue.fromN(n.toPlainString());
+        if (v instanceof Boolean b) return bool(b);
+        if (v instanceof List<?> l) {
+            List<AttributeValue> out = new ArrayList<>(l.size());
+            for (Object o : l) out.add(s(String.valueOf(o)));
+            return AttributeValue.fromL(out);
+        }
+        throw new IllegalArgumentException("unsupported value type " + v.getClass().getSimpleName());
+    }
+
+    static Object fromValue(AttributeValue v) {
+        if (v.s() != null) return v.s();
+        if (v.n() != null) return new BigDecimal(v.n());
+        if (v.bool() != null) return v.bool();
+        if (v.hasL()) return v.l().stream().map(AttributeValue::s).toList();
+        return null;
+    }
+
+    static AttributeValue values(Map<String, Object> values) {
+        Map<String, AttributeValue> m = new LinkedHashMap<>();
+        values.forEach((k, v) -> m.put(k, value(v)));
+        return AttributeValue.fromM(m);
+    }
+
+    static Map<String, Object> fromValues(AttributeValue v) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (v != null && v.hasM()) v.m().forEach((k, a) -> out.put(k, fromValue(a)));
+        return out;
+    }
+
+    /**
+     * Runs one SDK call, turning throttling and transport failures into {@code Unavailable} (a 503 with
+     * {@code Retry-After}); conditional-check failures are left for the caller, which knows what they mean.
+     */
+    static <T> T call(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException
+                 | software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException e) {
+            throw e;
+        } catch (DynamoDbException e) {
+            if (e.isThrottlingException() || e.statusCode() >= 500) {
+                throw new IntakeException.Unavailable("Storage is busy; retry shortly", 1);
+            }
+            throw e;
+        } catch (SdkClientException e) {
+            throw new IntakeException.Unavailable("Storage is unreachable; retry shortly", 2);
+        } catch (SdkException e) {
+            throw new IntakeException.Unavailable("Storage failed; retry shortly", 2);
+        }
+    }
+
+    static void run(Runnable call) {
+        call(() -> {
+            call.run();
+            return null;
+        });
+    }
+}

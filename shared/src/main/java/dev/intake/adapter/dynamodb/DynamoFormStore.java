@@ -1,0 +1,174 @@
+package dev.intake.adapter.dynamodb;
+
+import static dev.intake.adapter.dynamodb.Dynamo.*;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.intake.application.port.FormStore;
+import dev.intake.domain.Form;
+import dev.intake.domain.FormStatus;
+import dev.intake.domain.IntakeException;
+import dev.intake.json.FormJson;
+import dev.intake.json.Json;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+
+/**
+ * Forms table.
+ * <ul>
+ *   <li>{@code FORM#<formKey>} / {@code FORM}: the form. Public routes read it by key alone (strongly
+ *       consistent). The sparse GSI {@code byWorkspace} ({@code ws}, {@code gsk = createdAt#id}) lists a
+ *       workspace's forms newest first.</li>
+ *   <li>{@code COUNT#<workspaceId>#<shard>} / {@code <formKey>}: one of {@value #SHARDS} counter shards. A
+ *       submission adds 1 to a random shard, so no single item is written on every submission; a
+ *       workspace's counts are {@value #SHARDS} small queries, whatever the page size.</li>
+ * </ul>
+ */
+public final class DynamoFormStore implements FormStore {
+    /** Counter shards per workspace; each takes up to 1,000 writes/s, see docs/scaling.md. */
+    public static final int SHARDS = 10;
+    public static final String BY_WORKSPACE = "byWorkspace";
+
+    private final DynamoDbClient db;
+    private final String table;
+
+    public DynamoFormStore(DynamoDbClient db, String table) {
+        this.db = db;
+        this.table = table;
+    }
+
+    @Override
+    public void create(Form form) {
+        try {
+            run(() -> db.putItem(r -> r.tableName(table).item(item(form)).conditionExpression("attribute_not_exists(pk)")));
+        } catch (ConditionalCheckFailedException e) {
+            throw new IntakeException.Conflict("A form with id '" + form.id() + "' already exists");
+        }
+    }
+
+    @Override
+    public Optional<Form> find(String formKey) {
+        var item = call(() -> db.getItem(r -> r.tableName(table).key(key("FORM#" + formKey, "FORM")).consistentRead(true))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(form(item));
+    }
+
+    @Override
+    public List<Form> listByWorkspace(String workspaceId) {
+        List<Form> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            var page = call(() -> db.query(r -> r.tableName(table).indexName(BY_WORKSPACE)
+                    .keyConditionExpression("ws = :ws")
+                    .expressionAttributeValues(Map.of(":ws", s(workspaceId)))
+                    .scanIndexForward(false)
+                    .exclusiveStartKey(from)));
+            page.items().forEach(i -> out.add(form(i)));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
+    }
+
+    @Override
+    public Form update(Form form) {
+        Form next = new Form(form.workspaceId(), form.id(), form.name(), form.fields(), form.settings(), form.doubleOptIn(),
+                form.status(), form.createdAt(), form.updatedAt(), form.version() + 1);
+        try {
+            run(() -> db.putItem(r -> r.tableName(table).item(item(next))
+                    .conditionExpression("version = :v")
+                    .expressionAttributeValues(Map.of(":v", n(form.version())))));
+        } catch (ConditionalCheckFailedException e) {
+            throw new IntakeException.Conflict("The form was changed or deleted by another request; retry");
+        }
+        return next;
+    }
+
+    @Override
+    public void delete(Form form) {
+        run(() -> db.deleteItem(r -> r.tableName(table).key(key("FORM#" + form.key(), "FORM"))));
+        for (int shard = 0; shard < SHARDS; shard++) {
+            int k = shard;
+            run(() -> db.deleteItem(r -> r.tableName(table).key(key(countPk(form.workspaceId(), k), form.key()))));
+        }
+    }
+
+    @Override
+    public void addToCount(Form form, long delta) {
+        int shard = ThreadLocalRandom.current().nextInt(SHARDS);
+        run(() -> db.updateItem(r -> r.tableName(table).key(key(countPk(form.workspaceId(), shard), form.key()))
+                .updateExpression("ADD n :d")
+                .expressionAttributeValues(Map.of(":d", n(delta)))));
+    }
+
+    @Override
+    public Map<String, Long> counts(String workspaceId) {
+        Map<String, Long> out = new HashMap<>();
+        for (int shard = 0; shard < SHARDS; shard++) {
+            String pk = countPk(workspaceId, shard);
+            Map<String, AttributeValue> start = null;
+            do {
+                Map<String, AttributeValue> from = start;
+                var page = call(() -> db.query(r -> r.tableName(table).keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(Map.of(":pk", s(pk))).exclusiveStartKey(from)));
+                page.items().forEach(i -> out.merge(str(i, "sk"), num(i, "n"), Long::sum));
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null);
+        }
+        return out;
+    }
+
+    @Override
+    public long count(Form form) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (int shard = 0; shard < SHARDS; shard++) keys.add(key(countPk(form.workspaceId(), shard), form.key()));
+        long total = 0;
+        Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).build());
+        while (!request.isEmpty()) {
+            Map<String, KeysAndAttributes> req = request;
+            var res = call(() -> db.batchGetItem(r -> r.requestItems(req)));
+            for (var item : res.responses().getOrDefault(table, List.of())) total += num(item, "n");
+            request = res.hasUnprocessedKeys() ? res.unprocessedKeys() : Map.of();
+        }
+        return total;
+    }
+
+    private static String countPk(String workspaceId, int shard) {
+        return "COUNT#" + workspaceId + "#" + shard;
+    }
+
+    private static Map<String, AttributeValue> item(Form f) {
+        Map<String, AttributeValue> item = new HashMap<>(key("FORM#" + f.key(), "FORM"));
+        item.put("ws", s(f.workspaceId()));
+        item.put("gsk", s(f.createdAt() + "#" + f.id()));
+        item.put("id", s(f.id()));
+        item.put("name", s(f.name()));
+        item.put("fields", s(Json.write(FormJson.fields(f.fields()))));
+        item.put("settings", s(Json.write(FormJson.settings(f.settings()))));
+        item.put("doubleOptIn", bool(f.doubleOptIn()));
+        item.put("status", s(f.status().name()));
+        item.put("createdAt", s(f.createdAt().toString()));
+        item.put("updatedAt", s(f.updatedAt().toString()));
+        item.put("version", n(f.version()));
+        return item;
+    }
+
+    private static Form form(Map<String, AttributeValue> item) {
+        try {
+            return new Form(str(item, "ws"), str(item, "id"), str(item, "name"),
+                    FormJson.parseStoredFields(Json.MAPPER.readTree(str(item, "fields"))),
+                    FormJson.parseSettings(Json.MAPPER.readTree(str(item, "settings"))),
+                    Boolean.TRUE.equals(item.get("doubleOptIn").bool()), FormStatus.valueOf(str(item, "status")),
+                    Instant.parse(str(item, "createdAt")), Instant.parse(str(item, "updatedAt")), num(item, "version"));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored form " + str(item, "pk") + " is not readable", e);
+        }
+    }
+}

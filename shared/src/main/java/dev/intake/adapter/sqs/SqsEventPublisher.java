@@ -1,0 +1,32 @@
+package dev.intake.adapter.sqs;
+
+import dev.intake.application.port.EventPublisher;
+import dev.intake.domain.FormSubmitted;
+import dev.intake.domain.IntakeException;
+import dev.intake.json.EventJson;
+import java.util.Map;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/** Sends {@code form.submitted} to the events queue; the event type is also a message attribute. */
+public final class SqsEventPublisher implements EventPublisher {
+    private final SqsClient sqs;
+    private final String queueUrl;
+
+    public SqsEventPublisher(SqsClient sqs, String queueUrl) {
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+    }
+
+    @Override
+    public void publish(FormSubmitted event) {
+        try {
+            sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(EventJson.write(event))
+                    .messageAttributes(Map.of("type", MessageAttributeValue.builder()
+                            .dataType("String").stringValue(FormSubmitted.TYPE).build())));
+        } catch (SdkException e) {
+            throw new IntakeException.Unavailable("The event queue is unreachable; retry shortly", 2);
+        }
+    }
+}

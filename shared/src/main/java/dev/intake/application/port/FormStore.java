@@ -1,0 +1,31 @@
+package dev.intake.application.port;
+
+import dev.intake.domain.Form;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Forms and their submission counters. */
+public interface FormStore {
+    /** Creates a form; throws {@code Conflict} if one with the same key exists. */
+    void create(Form form);
+
+    /** Finds a form by its storage key ({@link Form#key()}). */
+    Optional<Form> find(String formKey);
+
+    /** Every form of a workspace, newest first. */
+    List<Form> listByWorkspace(String workspaceId);
+
+    /** Replaces the form if its stored version is still {@code form.version()}; throws {@code Conflict} otherwise. */
+    Form update(Form form);
+
+    void delete(Form form);
+
+    /** Adds {@code delta} to the form's submission count. */
+    void addToCount(Form form, long delta);
+
+    /** The submission count of each form of the workspace, keyed by form key. */
+    Map<String, Long> counts(String workspaceId);
+
+    long count(Form form);
+}

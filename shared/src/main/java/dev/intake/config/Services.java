@@ -1,0 +1,111 @@
+package dev.intake.config;
+
+import dev.intake.adapter.aws.AwsClients;
+import dev.intake.adapter.dynamodb.DynamoCampaignStore;
+import dev.intake.adapter.dynamodb.DynamoFormStore;
+import dev.intake.adapter.dynamodb.DynamoPersonStore;
+import dev.intake.adapter.dynamodb.DynamoSubmissionStore;
+import dev.intake.adapter.dynamodb.DynamoWorkspaceStore;
+import dev.intake.adapter.sqs.SqsEventPublisher;
+import dev.intake.application.Authenticator;
+import dev.intake.application.CreateWorkspace;
+import dev.intake.application.ManageForms;
+import dev.intake.application.SubmitForm;
+import dev.intake.application.TriggerCampaigns;
+import dev.intake.application.port.CampaignStore;
+import dev.intake.application.port.EventPublisher;
+import dev.intake.application.port.FormStore;
+import dev.intake.application.port.PersonStore;
+import dev.intake.application.port.SubmissionStore;
+import dev.intake.application.port.WorkspaceStore;
+import java.time.Clock;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The composition root: adapters wired into use cases. Lambda handlers use {@link #get()}, built once per
+ * container from the environment; the local stack and tests build their own with {@link #create}.
+ */
+public final class Services {
+    private static volatile Services instance;
+
+    public final IntakeConfig config;
+    public final Clock clock;
+    public final WorkspaceStore workspaces;
+    public final FormStore forms;
+    public final SubmissionStore submissions;
+    public final PersonStore people;
+    public final CampaignStore campaigns;
+    public final EventPublisher events;
+
+    public final Authenticator authenticator;
+    public final CreateWorkspace createWorkspace;
+    public final ManageForms manageForms;
+    public final SubmitForm submitForm;
+    public final TriggerCampaigns triggerCampaigns;
+
+    public Services(IntakeConfig config, Clock clock, WorkspaceStore workspaces, FormStore forms,
+                    SubmissionStore submissions, PersonStore people, CampaignStore campaigns, EventPublisher events) {
+        this.config = config;
+        this.clock = clock;
+        this.workspaces = workspaces;
+        this.forms = forms;
+        this.submissions = submissions;
+        this.people = people;
+        this.campaigns = campaigns;
+        this.events = events;
+        this.authenticator = new Authenticator(workspaces);
+        this.createWorkspace = new CreateWorkspace(workspaces, clock);
+        this.manageForms = new ManageForms(forms, clock);
+        this.submitForm = new SubmitForm(forms, submissions, people, events, clock);
+        this.triggerCampaigns = new TriggerCampaigns(campaigns);
+    }
+
+    /** Wires the DynamoDB and SQS adapters for {@code config}. */
+    public static Services create(IntakeConfig config) {
+        DynamoDbClient db = AwsClients.dynamo(config);
+        IntakeConfig.Tables t = config.tables();
+        EventPublisher events = new LazyPublisher(config);
+        return new Services(config, Clock.systemUTC(),
+                new DynamoWorkspaceStore(db, t.workspaces()), new DynamoFormStore(db, t.forms()),
+                new DynamoSubmissionStore(db, t.submissions()), new DynamoPersonStore(db, t.people()),
+                new DynamoCampaignStore(db, t.campaigns()), events);
+    }
+
+    /** The container-wide instance, built from the environment on first use. */
+    public static Services get() {
+        Services s = instance;
+        if (s == null) {
+            synchronized (Services.class) {
+                s = instance;
+                if (s == null) instance = s = create(IntakeConfig.fromEnvironment());
+            }
+        }
+        return s;
+    }
+
+    /** Builds the SQS client on first publish, so functions that never publish never pay for it. */
+    private static final class LazyPublisher implements EventPublisher {
+        private final IntakeConfig config;
+        private volatile SqsEventPublisher delegate;
+
+        LazyPublisher(IntakeConfig config) {
+            this.config = config;
+        }
+
+        @Override
+        public void publish(dev.intake.domain.FormSubmitted event) {
+            SqsEventPublisher d = delegate;
+            if (d == null) {
+                synchronized (this) {
+                    d = delegate;
+                    if (d == null) {
+                        SqsClient sqs = AwsClients.sqs(config);
+                        delegate = d = new SqsEventPublisher(sqs, config.eventsQueueUrl());
+                    }
+                }
+            }
+            d.publish(event);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.intake.domain;
+
+import java.time.Instant;
+
+/**
+ * A campaign: a trigger and, later, its actions. A {@code form_submitted} trigger with a null
+ * {@code formId} matches any form of the workspace; an {@code event} trigger matches a tracked event name.
+ */
+public record Campaign(String workspaceId, String id, String name, Trigger trigger, boolean enabled, Instant createdAt) {
+
+    public record Trigger(String type, String formId, String eventName) {
+        public static final String FORM_SUBMITTED = "form_submitted";
+        public static final String EVENT = "event";
+    }
+
+    public boolean matches(FormSubmitted event) {
+        return enabled
+                && Trigger.FORM_SUBMITTED.equals(trigger.type())
+                && (trigger.formId() == null || trigger.formId().equals(event.formId()));
+    }
+}

@@ -1,0 +1,89 @@
+package dev.intake.domain;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HexFormat;
+
+/**
+ * Identifier formats. Random parts use base62 over {@code 0-9A-Za-z}, whose ASCII order is the numeric
+ * order, so ids with a time prefix ({@code sub_}, {@code evt_}) sort by creation time as plain strings.
+ */
+public final class Ids {
+    private static final char[] ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int TIME_CHARS = 8;
+
+    private Ids() {}
+
+    public static String form() { return "frm_" + random(10); }
+    public static String field() { return "fld_" + random(8); }
+    public static String workspace() { return "ws_" + random(10); }
+    public static String campaign() { return "cmp_" + random(10); }
+    public static String apiKey() { return "sk_live_" + random(32); }
+    public static String trackKey() { return "tk_" + random(32); }
+    public static String writeKey() { return "wk_" + random(32); }
+    public static String siteId() { return HexFormat.of().formatHex(bytes(10)); }
+
+    /** A submission id that sorts by {@code at}: {@code sub_} + 8 time chars + 8 random chars. */
+    public static String submission(Instant at) { return "sub_" + time(at) + random(8); }
+
+    public static String event(Instant at) { return "evt_" + time(at) + random(8); }
+
+    /**
+     * The smallest submission id that could have been created at {@code at}; used as a key bound for
+     * {@code created_after} / {@code created_before} queries.
+     */
+    public static String submissionLowerBound(Instant at) { return "sub_" + time(at); }
+
+    /** Person ids are derived from the identifier so that an upsert needs no read first. */
+    public static String person(String workspaceId, String identifierKind, String identifierValue) {
+        return "per_" + hashToBase62(workspaceId + "\u0000" + identifierKind + "\u0000" + identifierValue, 16);
+    }
+
+    public static boolean isSubmission(String id) { return id != null && id.matches("sub_[0-9A-Za-z]{16}"); }
+
+    /** SHA-256 hex digest; secrets are high-entropy random strings, so an unsalted digest is sufficient. */
+    public static String sha256(String secret) {
+        return HexFormat.of().formatHex(digest(secret.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static String time(Instant at) {
+        long ms = Math.max(0, at.toEpochMilli());
+        char[] out = new char[TIME_CHARS];
+        for (int i = TIME_CHARS - 1; i >= 0; i--) {
+            out[i] = ALPHABET[(int) (ms % 62)];
+            ms /= 62;
+        }
+        return new String(out);
+    }
+
+    private static String random(int n) {
+        char[] out = new char[n];
+        for (int i = 0; i < n; i++) out[i] = ALPHABET[RANDOM.nextInt(62)];
+        return new String(out);
+    }
+
+    private static String hashToBase62(String input, int n) {
+        byte[] d = digest(input.getBytes(StandardCharsets.UTF_8));
+        char[] out = new char[n];
+        for (int i = 0; i < n; i++) out[i] = ALPHABET[(d[i] & 0xff) % 62];
+        return new String(out);
+    }
+
+    private static byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    private static byte[] digest(byte[] in) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(in);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.intake.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.intake.domain.IntakeException;
+import dev.intake.json.Json;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Parses request bodies within the limits of SPEC section 6. */
+public final class Bodies {
+    public static final int MAX_BODY_BYTES = 100 * 1024;
+
+    private Bodies() {}
+
+    /** A JSON object body, for the management API. */
+    public static JsonNode jsonObject(ApiRequest req) {
+        String text = text(req);
+        if (text.isBlank()) throw new IntakeException.Invalid("empty_body", "The request body is empty; send a JSON object");
+        JsonNode node = parse(text);
+        if (!node.isObject()) throw new IntakeException.Invalid("invalid_body", "The request body must be a JSON object");
+        return node;
+    }
+
+    /**
+     * A flat submission: a JSON object of names to values, or an urlencoded form. Repeated urlencoded names
+     * (checkbox groups) become lists.
+     */
+    public static Map<String, Object> flatValues(ApiRequest req) {
+        String ct = req.contentType();
+        String text = text(req);
+        if (text.isBlank()) throw new IntakeException.Invalid("empty_body", "The request body is empty");
+        if (ct.startsWith("application/x-www-form-urlencoded")) return urlencoded(text);
+        if (!ct.isEmpty() && !ct.contains("json")) {
+            throw new IntakeException.Invalid("unsupported_content_type",
+                    "Send 'application/json' or 'application/x-www-form-urlencoded', not '" + ct + "'");
+        }
+        JsonNode node = parse(text);
+        if (!node.isObject()) throw new IntakeException.Invalid("invalid_body", "The body must be a JSON object of field names to values");
+        Map<String, Object> out = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> out.put(e.getKey(), Json.value(e.getValue())));
+        return out;
+    }
+
+    public static Map<String, Object> urlencoded(String text) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String pair : text.split("&")) {
+            if (pair.isEmpty()) continue;
+            int eq = pair.indexOf('=');
+            String k = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            if (k.endsWith("[]")) k = k.substring(0, k.length() - 2);
+            Object prev = out.get(k);
+            if (prev == null) {
+                out.put(k, v);
+            } else {
+                List<Object> list = prev instanceof List<?> l ? new ArrayList<>(l) : new ArrayList<>(List.of(prev));
+                list.add(v);
+                out.put(k, list);
+            }
+        }
+        return out;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new IntakeException.Invalid("invalid_body", "The form body is not valid urlencoded data");
+        }
+    }
+
+    static String text(ApiRequest req) {
+        byte[] bytes;
+        try {
+            bytes = req.bodyBytes();
+        } catch (IllegalArgumentException e) {
+            throw new IntakeException.Invalid("invalid_body", "The body is marked base64 but is not");
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw new IntakeException.TooLarge("The body is " + bytes.length + " bytes; the limit is " + MAX_BODY_BYTES);
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IntakeException.Invalid("invalid_encoding", "The body is not valid UTF-8");
+        }
+    }
+
+    private static JsonNode parse(String text) {
+        try {
+            JsonNode node = Json.MAPPER.readTree(text);
+            if (node == null) throw new IntakeException.Invalid("invalid_json", "The body is not JSON");
+            return node;
+        } catch (StreamConstraintsException e) {
+            throw new IntakeException.Invalid("too_deep", "The JSON is nested more than " + Json.MAX_DEPTH + " levels deep");
+        } catch (JsonProcessingException e) {
+            var loc = e.getLocation();
+            throw new IntakeException.Invalid("invalid_json", "Malformed JSON"
+                    + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr()));
+        } catch (IOException e) {
+            throw new IntakeException.Invalid("invalid_json", "Malformed JSON");
+        }
+    }
+}
