@@ -21,7 +21,7 @@ public final class TriggerCampaigns {
                 .filter(c -> c.matches(event))
                 .map(Campaign::id)
                 .toList();
-        boolean first = campaigns.recordTrigger(event.workspaceId(), event.eventId(), matched);
+        boolean first = campaigns.recordTrigger(event, matched);
         return new Outcome(matched, first);
     }
 }

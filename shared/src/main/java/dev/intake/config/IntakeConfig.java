@@ -6,19 +6,23 @@ import java.net.URI;
  * Where Intake's resources are. In Lambda every value comes from the function's environment, which
  * {@code template.yaml} sets; the local stack builds one directly.
  *
- * @param endpoint an endpoint override for DynamoDB and SQS (the emulators), or null for AWS itself
+ * @param dynamoEndpoint an endpoint override for DynamoDB (an emulator), or null for AWS itself
+ * @param sqsEndpoint an endpoint override for SQS, or null for AWS itself
  */
-public record IntakeConfig(String region, URI endpoint, Tables tables, String eventsQueueUrl) {
+public record IntakeConfig(String region, URI dynamoEndpoint, URI sqsEndpoint, Tables tables, String eventsQueueUrl) {
 
     /** Table names, one per kind of record; see docs/architecture.md. */
     public record Tables(String workspaces, String forms, String submissions, String people, String campaigns,
                          String guards) {}
 
     public static IntakeConfig fromEnvironment() {
-        String endpoint = Env.get("INTAKE_AWS_ENDPOINT", Env.get("AWS_ENDPOINT_URL"));
+        String shared = Env.get("AWS_ENDPOINT_URL");
+        String dynamo = Env.get("INTAKE_DYNAMODB_ENDPOINT", shared);
+        String sqs = Env.get("INTAKE_SQS_ENDPOINT", shared);
         return new IntakeConfig(
                 Env.get("AWS_REGION", "us-east-1"),
-                endpoint == null ? null : URI.create(endpoint),
+                dynamo == null ? null : URI.create(dynamo),
+                sqs == null ? null : URI.create(sqs),
                 new Tables(
                         Env.get("WORKSPACES_TABLE", "WorkspacesTable"),
                         Env.get("FORMS_TABLE", "FormsTable"),

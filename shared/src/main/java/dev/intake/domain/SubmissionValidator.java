@@ -56,11 +56,14 @@ public final class SubmissionValidator {
         }
         List<String> missing = new ArrayList<>();
         for (Field f : form.fields()) {
-            if (f.required() && !data.containsKey(f.id())) missing.add(f.name());
+            if (f.required() && !data.containsKey(f.id()) && !invalid.contains(f.name())) missing.add(f.name());
         }
         if (!missing.isEmpty()) {
-            throw new IntakeException.Invalid("missing_required_fields",
-                    "Missing required fields: " + String.join(", ", missing), missing);
+            List<String> named = new ArrayList<>(missing);
+            named.addAll(invalid);
+            String message = "Missing required fields: " + String.join(", ", missing)
+                    + (reasons.isEmpty() ? "" : ". Invalid values: " + String.join("; ", reasons));
+            throw new IntakeException.Invalid("missing_required_fields", message, named);
         }
         if (!invalid.isEmpty()) {
             throw new IntakeException.Invalid("invalid_field_values",

@@ -13,6 +13,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import java.net.URI;
 import java.time.Duration;
 
 /**
@@ -25,20 +26,20 @@ public final class AwsClients {
     public static DynamoDbClient dynamo(IntakeConfig config) {
         var b = DynamoDbClient.builder()
                 .region(Region.of(config.region()))
-                .credentialsProvider(credentials(config))
+                .credentialsProvider(credentials(config.dynamoEndpoint()))
                 .httpClient(httpClient())
                 .overrideConfiguration(overrides());
-        if (config.endpoint() != null) b.endpointOverride(config.endpoint());
+        if (config.dynamoEndpoint() != null) b.endpointOverride(config.dynamoEndpoint());
         return b.build();
     }
 
     public static SqsClient sqs(IntakeConfig config) {
         var b = SqsClient.builder()
                 .region(Region.of(config.region()))
-                .credentialsProvider(credentials(config))
+                .credentialsProvider(credentials(config.sqsEndpoint()))
                 .httpClient(httpClient())
                 .overrideConfiguration(overrides());
-        if (config.endpoint() != null) b.endpointOverride(config.endpoint());
+        if (config.sqsEndpoint() != null) b.endpointOverride(config.sqsEndpoint());
         return b.build();
     }
 
@@ -56,8 +57,8 @@ public final class AwsClients {
                 .build();
     }
 
-    private static AwsCredentialsProvider credentials(IntakeConfig config) {
-        if (config.endpoint() != null) {
+    private static AwsCredentialsProvider credentials(URI endpointOverride) {
+        if (endpointOverride != null) {
             return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
         }
         if (System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null) return EnvironmentVariableCredentialsProvider.create();

@@ -4,6 +4,7 @@ import static dev.intake.adapter.dynamodb.Dynamo.*;
 
 import dev.intake.application.port.CampaignStore;
 import dev.intake.domain.Campaign;
+import dev.intake.domain.FormSubmitted;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,9 +61,11 @@ public final class DynamoCampaignStore implements CampaignStore {
     }
 
     @Override
-    public boolean recordTrigger(String workspaceId, String eventId, List<String> campaignIds) {
-        Map<String, AttributeValue> item = new HashMap<>(key("EVT#" + eventId, "TRIGGER"));
-        item.put("ws", s(workspaceId));
+    public boolean recordTrigger(FormSubmitted event, List<String> campaignIds) {
+        Map<String, AttributeValue> item = new HashMap<>(key("EVT#" + event.eventId(), "TRIGGER"));
+        item.put("ws", s(event.workspaceId()));
+        item.put("formId", s(event.formId()));
+        item.put("submissionId", s(event.submissionId()));
         item.put("campaigns", AttributeValue.fromL(campaignIds.stream().map(Dynamo::s).toList()));
         item.put("at", s(Instant.now().toString()));
         try {

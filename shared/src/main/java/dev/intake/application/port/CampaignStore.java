@@ -1,6 +1,7 @@
 package dev.intake.application.port;
 
 import dev.intake.domain.Campaign;
+import dev.intake.domain.FormSubmitted;
 import java.util.List;
 
 /** Campaigns and the record of which campaigns each event triggered. */
@@ -10,8 +11,8 @@ public interface CampaignStore {
     List<Campaign> listByWorkspace(String workspaceId);
 
     /**
-     * Records that {@code eventId} matched {@code campaignIds}. Returns false, and changes nothing, when
+     * Records that {@code event} matched {@code campaignIds}. Returns false, and changes nothing, when
      * the event was already recorded, so a redelivered message causes no second effect.
      */
-    boolean recordTrigger(String workspaceId, String eventId, List<String> campaignIds);
+    boolean recordTrigger(FormSubmitted event, List<String> campaignIds);
 }

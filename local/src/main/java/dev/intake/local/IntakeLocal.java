@@ -1,0 +1,269 @@
+package dev.intake.local;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.intake.application.CreateWorkspace;
+import dev.intake.application.ManageForms;
+import dev.intake.config.Env;
+import dev.intake.config.IntakeConfig;
+import dev.intake.config.Services;
+import dev.intake.adapter.aws.AwsClients;
+import dev.intake.domain.IntakeException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The whole stack on one machine, with no Docker and no AWS account: DynamoDB Local and ElasticMQ, the
+ * tables and queues of {@code template.yaml}, its API routes on {@code http://127.0.0.1:PORT}, and an SQS
+ * poller feeding the queue-triggered functions. Handlers run in this JVM.
+ */
+public final class IntakeLocal implements AutoCloseable {
+    /** How to start: {@code dynamoEndpoint}/{@code sqsEndpoint} point at an existing backend (LocalStack), else emulators start. */
+    public record Options(int port, Path dataDir, Path template, URI dynamoEndpoint, URI sqsEndpoint) {
+        public static Options defaults() { return new Options(3000, null, null, null, null); }
+        public Options withPort(int p) { return new Options(p, dataDir, template, dynamoEndpoint, sqsEndpoint); }
+    }
+
+    private final Emulators emulators;
+    private final ApiServer api;
+    private final List<SqsPoller> pollers = new ArrayList<>();
+    private final Services services;
+    private final Map<String, String> queueUrls;
+    private final CreateWorkspace.Secrets demo;
+    private final String demoFormId;
+    private static final String DEMO_FORM = "Newsletter (demo)";
+    private final SqsClient sqs;
+    private final DynamoDbClient dynamo;
+
+    private IntakeLocal(Options options) throws Exception {
+        Template template = loadTemplate(options.template());
+        if (options.dynamoEndpoint() == null) {
+            emulators = Emulators.start(options.dataDir());
+        } else {
+            emulators = null;
+        }
+        URI dynamoEndpoint = emulators != null ? emulators.dynamoEndpoint() : options.dynamoEndpoint();
+        URI sqsEndpoint = emulators != null ? emulators.sqsEndpoint() : options.sqsEndpoint();
+        IntakeConfig bootstrap = new IntakeConfig("us-east-1", dynamoEndpoint, sqsEndpoint, tables(template), null);
+        dynamo = AwsClients.dynamo(bootstrap);
+        sqs = AwsClients.sqs(bootstrap);
+        Provisioner.createTables(dynamo, template);
+        queueUrls = Provisioner.createQueues(sqs, template);
+
+        IntakeConfig config = new IntakeConfig("us-east-1", dynamoEndpoint, sqsEndpoint, bootstrap.tables(),
+                queueUrls.get(Template.logicalId(template.globalEnvironment().getOrDefault("EVENTS_QUEUE_URL", "EventsQueue"))));
+        services = Services.create(config);
+        demo = demoWorkspace(services);
+        demoFormId = demoForm(services, demo.workspaceId());
+
+        List<ApiServer.Binding> bindings = new ArrayList<>();
+        for (Template.Function f : template.functions().values()) {
+            Object handler = instantiate(f.handlerClass(), services);
+            for (Template.Route route : f.routes()) bindings.add(new ApiServer.Binding(route, apiHandler(handler)));
+            for (String queue : f.sqsQueues()) {
+                String url = queueUrls.get(queue);
+                String arn = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                        .attributes().get(QueueAttributeName.QUEUE_ARN);
+                pollers.add(new SqsPoller(sqs, url, arn, sqsHandler(handler), f.logicalId()));
+            }
+        }
+        api = new ApiServer(options.port(), bindings, staticPages(demoFormId));
+    }
+
+    public static IntakeLocal start(Options options) throws Exception {
+        return new IntakeLocal(options);
+    }
+
+    public String baseUrl() { return "http://127.0.0.1:" + api.port(); }
+
+    public Services services() { return services; }
+
+    public CreateWorkspace.Secrets demoWorkspace() { return demo; }
+
+    public String demoFormId() { return demoFormId; }
+
+    public Map<String, String> queueUrls() { return queueUrls; }
+
+    public SqsClient sqs() { return sqs; }
+
+    public DynamoDbClient dynamo() { return dynamo; }
+
+    public URI dynamoEndpoint() { return services.config.dynamoEndpoint(); }
+
+    /** Emulators in this JVM, or null when running against an outside backend. */
+    public Emulators emulators() { return emulators; }
+
+    @Override
+    public void close() {
+        api.close();
+        pollers.forEach(SqsPoller::close);
+        if (emulators != null) emulators.close();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.defaults();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--port" -> options = options.withPort(Integer.parseInt(args[++i]));
+                case "--data-dir" -> {
+                    Path dir = Path.of(args[++i]);
+                    Files.createDirectories(dir);
+                    options = new Options(options.port(), dir, options.template(), null, null);
+                }
+                case "--template" -> options = new Options(options.port(), options.dataDir(), Path.of(args[++i]), null, null);
+                case "-h", "--help" -> {
+                    System.out.println("usage: java -jar local/target/intake-local.jar [--port 3000] [--data-dir DIR] [--template template.yaml]");
+                    return;
+                }
+                default -> {
+                    System.err.println("unknown option " + args[i] + " (try --help)");
+                    System.exit(2);
+                }
+            }
+        }
+        long t0 = System.nanoTime();
+        IntakeLocal stack = start(options);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nStopping Intake local stack…");
+            stack.close();
+            stopped.countDown();
+        }));
+        var d = stack.demoWorkspace();
+        System.out.printf("""
+                Intake local stack is up in %d ms.
+                  API            %s
+                  Example page   %s/
+                  DynamoDB       %s  (data: %s)
+                  SQS            %s
+                Demo workspace (form %s)
+                  INTAKE_LOCAL_WORKSPACE_ID=%s
+                  INTAKE_LOCAL_SITE_ID=%s
+                  INTAKE_LOCAL_TRACK_KEY=%s
+                  INTAKE_LOCAL_WRITE_KEY=%s
+                  INTAKE_LOCAL_API_KEY=%s
+                Press Ctrl-C to stop.
+                """, (System.nanoTime() - t0) / 1_000_000, stack.baseUrl(), stack.baseUrl(), stack.dynamoEndpoint(),
+                options.dataDir() == null ? "in memory" : options.dataDir().toAbsolutePath(),
+                stack.services.config.sqsEndpoint(), stack.demoFormId(), d.workspaceId(), d.siteId(), d.trackKey(), d.writeKey(), d.apiKey());
+        stopped.await();
+    }
+
+    /**
+     * The demo workspace. Its credentials have fixed, documented defaults (this stack is for development
+     * only), each of which {@code INTAKE_LOCAL_*} can replace. With {@code --data-dir} the credentials of
+     * the first start are kept.
+     */
+    private static CreateWorkspace.Secrets demoWorkspace(Services services) {
+        var requested = new CreateWorkspace.Secrets(
+                Env.get("INTAKE_LOCAL_WORKSPACE_ID", "ws_demo"),
+                Env.get("INTAKE_LOCAL_SITE_ID", "demo_site"),
+                Env.get("INTAKE_LOCAL_TRACK_KEY", "tk_local_demo"),
+                Env.get("INTAKE_LOCAL_WRITE_KEY", "wk_local_demo"),
+                Env.get("INTAKE_LOCAL_API_KEY", "sk_live_local_demo"));
+        try {
+            return services.createWorkspace.create("Demo", requested);
+        } catch (IntakeException.Conflict exists) {
+            return requested;
+        }
+    }
+
+    /** The form the example page posts to, created once per workspace. */
+    private static String demoForm(Services services, String workspaceId) {
+        for (var f : services.forms.listByWorkspace(workspaceId)) {
+            if (f.name().equals(DEMO_FORM)) return f.id();
+        }
+        var draft = new ManageForms.FormDraft(DEMO_FORM, List.of(
+                new ManageForms.FieldDraft(null, "email", "email", "Email address", true, null, "you@example.com", null),
+                new ManageForms.FieldDraft(null, "firstName", "text", "First name", false, null, null, null),
+                new ManageForms.FieldDraft(null, "interests", "select", "Interests", false, List.of("tech", "marketing", "design"), null, null)),
+                null, false);
+        return services.manageForms.create(workspaceId, draft).form().id();
+    }
+
+    private static Template loadTemplate(Path explicit) throws IOException {
+        if (explicit != null) return Template.load(explicit);
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("template.yaml");
+            if (Files.isRegularFile(candidate)) return Template.load(candidate);
+        }
+        try (InputStream in = IntakeLocal.class.getResourceAsStream("/template.yaml")) {
+            if (in == null) throw new IOException("template.yaml not found; run from the repository or pass --template");
+            return Template.parse(in);
+        }
+    }
+
+    private static IntakeConfig.Tables tables(Template t) {
+        Map<String, String> env = t.globalEnvironment();
+        return new IntakeConfig.Tables(env.get("WORKSPACES_TABLE"), env.get("FORMS_TABLE"), env.get("SUBMISSIONS_TABLE"),
+                env.get("PEOPLE_TABLE"), env.get("CAMPAIGNS_TABLE"), env.get("GUARDS_TABLE"));
+    }
+
+    private static Object instantiate(String className, Services services) throws ReflectiveOperationException {
+        Class<?> type = Class.forName(className);
+        return type.getConstructor(Services.class).newInstance(services);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.function.Function<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> apiHandler(Object h) {
+        var handler = (RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>) h;
+        return e -> handler.handleRequest(e, LocalContext.INSTANCE);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.function.Function<SQSEvent, SQSBatchResponse> sqsHandler(Object h) {
+        var handler = (RequestHandler<SQSEvent, SQSBatchResponse>) h;
+        return e -> handler.handleRequest(e, LocalContext.INSTANCE);
+    }
+
+    private static Map<String, byte[]> staticPages(String formId) throws IOException {
+        Map<String, byte[]> pages = new LinkedHashMap<>();
+        try (InputStream in = IntakeLocal.class.getResourceAsStream("/static/index.html")) {
+            if (in != null) {
+                byte[] page = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("{{FORM_ID}}", formId)
+                        .getBytes(StandardCharsets.UTF_8);
+                pages.put("/", page);
+                pages.put("/index.html", page);
+            }
+        }
+        pages.put("/health", "{\"ok\":true}".getBytes(StandardCharsets.UTF_8));
+        return pages;
+    }
+
+    /** A Lambda context for in-process calls. */
+    private enum LocalContext implements Context {
+        INSTANCE;
+        public String getAwsRequestId() { return java.util.UUID.randomUUID().toString(); }
+        public String getLogGroupName() { return "local"; }
+        public String getLogStreamName() { return "local"; }
+        public String getFunctionName() { return "local"; }
+        public String getFunctionVersion() { return "$LATEST"; }
+        public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:000000000000:function:local"; }
+        public com.amazonaws.services.lambda.runtime.CognitoIdentity getIdentity() { return null; }
+        public com.amazonaws.services.lambda.runtime.ClientContext getClientContext() { return null; }
+        public int getRemainingTimeInMillis() { return 15_000; }
+        public int getMemoryLimitInMB() { return 512; }
+        public com.amazonaws.services.lambda.runtime.LambdaLogger getLogger() {
+            return new com.amazonaws.services.lambda.runtime.LambdaLogger() {
+                public void log(String message) { System.out.print(message); }
+                public void log(byte[] message) { System.out.write(message, 0, message.length); }
+            };
+        }
+    }
+}

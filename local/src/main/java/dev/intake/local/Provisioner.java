@@ -1,0 +1,87 @@
+package dev.intake.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Creates the template's tables and queues, named by their logical ids. Existing tables (a
+ * {@code --data-dir} restart) are kept. Queues are created dead-letter queues first, so a redrive
+ * policy can name its target.
+ */
+final class Provisioner {
+    private Provisioner() {}
+
+    static void createTables(DynamoDbClient db, Template template) {
+        template.tables().forEach((name, props) -> {
+            try {
+                db.createTable(r -> r.tableName(name)
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                        .attributeDefinitions(list(props.path("AttributeDefinitions"), a -> AttributeDefinition.builder()
+                                .attributeName(a.path("AttributeName").asText()).attributeType(a.path("AttributeType").asText()).build()))
+                        .keySchema(keys(props.path("KeySchema")))
+                        .globalSecondaryIndexes(props.has("GlobalSecondaryIndexes")
+                                ? list(props.path("GlobalSecondaryIndexes"), g -> GlobalSecondaryIndex.builder()
+                                        .indexName(g.path("IndexName").asText())
+                                        .keySchema(keys(g.path("KeySchema")))
+                                        .projection(Projection.builder().projectionType(g.path("Projection").path("ProjectionType").asText("ALL")).build())
+                                        .build())
+                                : null));
+            } catch (ResourceInUseException exists) {
+                return;
+            }
+            JsonNode ttl = props.path("TimeToLiveSpecification");
+            if (ttl.path("Enabled").asBoolean(false)) {
+                db.updateTimeToLive(r -> r.tableName(name).timeToLiveSpecification(t -> t
+                        .attributeName(ttl.path("AttributeName").asText()).enabled(true)));
+            }
+        });
+    }
+
+    /** Returns each queue's URL by logical id. */
+    static Map<String, String> createQueues(SqsClient sqs, Template template) {
+        Map<String, String> urls = new LinkedHashMap<>();
+        List<String> order = new ArrayList<>();
+        template.queues().forEach((name, props) -> {
+            if (props.has("RedrivePolicy")) order.add(name);
+            else order.add(0, name);
+        });
+        for (String name : order) {
+            JsonNode props = template.queues().get(name);
+            Map<QueueAttributeName, String> attrs = new LinkedHashMap<>();
+            if (props.has("VisibilityTimeout")) attrs.put(QueueAttributeName.VISIBILITY_TIMEOUT, props.path("VisibilityTimeout").asText());
+            JsonNode redrive = props.path("RedrivePolicy");
+            if (!redrive.isMissingNode()) {
+                String dlq = Template.logicalId(redrive.path("deadLetterTargetArn").asText());
+                String dlqArn = sqs.getQueueAttributes(r -> r.queueUrl(urls.get(dlq)).attributeNames(QueueAttributeName.QUEUE_ARN))
+                        .attributes().get(QueueAttributeName.QUEUE_ARN);
+                attrs.put(QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\""
+                        + redrive.path("maxReceiveCount").asText("5") + "\"}");
+            }
+            urls.put(name, sqs.createQueue(r -> r.queueName(name).attributes(attrs)).queueUrl());
+        }
+        return urls;
+    }
+
+    private static List<KeySchemaElement> keys(JsonNode node) {
+        return list(node, k -> KeySchemaElement.builder().attributeName(k.path("AttributeName").asText())
+                .keyType(k.path("KeyType").asText()).build());
+    }
+
+    private static <T> List<T> list(JsonNode array, java.util.function.Function<JsonNode, T> f) {
+        List<T> out = new ArrayList<>();
+        array.forEach(n -> out.add(f.apply(n)));
+        return out;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.intake.local;
+
+import java.net.URI;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.localstack.LocalStackContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * One AWS backend and one local stack per test JVM. LocalStack (Testcontainers) when a Docker engine
+ * exists, otherwise DynamoDB Local and ElasticMQ in this JVM; {@code -Daws.backend=localstack|emulators}
+ * forces the choice.
+ */
+public final class TestStack {
+    private static IntakeLocal stack;
+
+    private TestStack() {}
+
+    public static synchronized IntakeLocal get() {
+        if (stack == null) {
+            stack = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
+        }
+        return stack;
+    }
+
+    public static String backend() {
+        String forced = System.getProperty("aws.backend", "auto");
+        return switch (forced) {
+            case "localstack", "emulators" -> forced;
+            default -> DockerClientFactory.instance().isDockerAvailable() ? "localstack" : "emulators";
+        };
+    }
+
+    private static IntakeLocal start() {
+        try {
+            var options = IntakeLocal.Options.defaults().withPort(0);
+            if (backend().equals("localstack")) {
+                var container = new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.4")).withServices("dynamodb", "sqs");
+                container.start();
+                Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
+                URI endpoint = container.getEndpoint();
+                options = new IntakeLocal.Options(0, null, null, endpoint, endpoint);
+            }
+            return IntakeLocal.start(options);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start the local stack", e);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.intake.application;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.intake.domain.Credential;
+import dev.intake.domain.CredentialKind;
+import dev.intake.domain.Ids;
+import dev.intake.domain.IntakeException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class AuthenticatorTest {
+    private static final Instant NOW = Instant.parse("2025-03-04T05:06:07Z");
+
+    private final InMemoryWorkspaceStore store = new InMemoryWorkspaceStore();
+    private final CreateWorkspace createWorkspace = new CreateWorkspace(store, Clock.fixed(NOW, ZoneOffset.UTC));
+    private final Authenticator auth = new Authenticator(store);
+
+    private CreateWorkspace.Secrets workspace() {
+        return createWorkspace.create("Acme", new CreateWorkspace.Secrets(null, null, null, null, null));
+    }
+
+    @Test
+    void create_whenNoSecretsGiven_generatesThemAndStoresOnlyHashes() {
+        var s = workspace();
+
+        assertTrue(s.apiKey().startsWith("sk_live_"), s.apiKey());
+        assertEquals("Acme", store.find(s.workspaceId()).orElseThrow().name());
+        assertEquals(3, store.credentials.size());
+        for (Credential c : store.credentials.values()) {
+            assertEquals(64, c.hash().length());
+            assertFalse(c.hash().contains(s.apiKey()) || c.hash().contains(s.trackKey()) || c.hash().contains(s.writeKey()));
+        }
+        assertEquals(CredentialKind.API_KEY, store.findCredential(Ids.sha256(s.apiKey())).orElseThrow().kind());
+    }
+
+    @Test
+    void workspaceForApiKey_whenLiveKey_returnsItsWorkspace() {
+        var s = workspace();
+
+        assertEquals(s.workspaceId(), auth.workspaceForApiKey(s.apiKey()));
+        assertEquals(s.workspaceId(), auth.workspaceForApiKey("  " + s.apiKey() + " "));
+    }
+
+    @Test
+    void workspaceForApiKey_whenKeyUnknownOrMissing_throwsUnauthorized() {
+        workspace();
+
+        assertThrows(IntakeException.Unauthorized.class, () -> auth.workspaceForApiKey(Ids.apiKey()));
+        assertThrows(IntakeException.Unauthorized.class, () -> auth.workspaceForApiKey(null));
+        assertThrows(IntakeException.Unauthorized.class, () -> auth.workspaceForApiKey(" "));
+    }
+
+    @Test
+    void workspaceForApiKey_whenGivenTrackOrWriteKey_throwsUnauthorized() {
+        var s = workspace();
+
+        assertThrows(IntakeException.Unauthorized.class, () -> auth.workspaceForApiKey(s.trackKey()));
+        assertThrows(IntakeException.Unauthorized.class, () -> auth.workspaceForApiKey(s.writeKey()));
+    }
+
+    @Test
+    void workspaceForApiKey_whenKeyRevoked_throwsUnauthorized() {
+        var s = workspace();
+        String hash = Ids.sha256(s.apiKey());
+        Credential live = store.credentials.get(hash);
+        store.credentials.put(hash, new Credential(hash, live.prefix(), live.kind(), live.workspaceId(), true, NOW));
+
+        assertThrows(IntakeException.Unauthorized.class, () -> auth.workspaceForApiKey(s.apiKey()));
+    }
+
+    @Test
+    void requireSameWorkspace_whenPathNamesAnotherWorkspace_throwsNotFound() {
+        Authenticator.requireSameWorkspace("ws_a", "ws_a");
+
+        assertThrows(IntakeException.NotFound.class, () -> Authenticator.requireSameWorkspace("ws_a", "ws_b"));
+    }
+}

@@ -1,0 +1,36 @@
+package dev.intake.application;
+
+import dev.intake.application.port.WorkspaceStore;
+import dev.intake.domain.Credential;
+import dev.intake.domain.IntakeException;
+import dev.intake.domain.Workspace;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A {@link WorkspaceStore} in maps; like the real one, creation is all or nothing. */
+final class InMemoryWorkspaceStore implements WorkspaceStore {
+    final Map<String, Workspace> workspaces = new LinkedHashMap<>();
+    final Map<String, Credential> credentials = new LinkedHashMap<>();
+
+    @Override
+    public void create(Workspace workspace, List<Credential> creds) {
+        if (workspaces.containsKey(workspace.id())
+                || creds.stream().anyMatch(c -> credentials.containsKey(c.hash()))) {
+            throw new IntakeException.Conflict("Workspace or credential exists");
+        }
+        workspaces.put(workspace.id(), workspace);
+        creds.forEach(c -> credentials.put(c.hash(), c));
+    }
+
+    @Override
+    public Optional<Workspace> find(String workspaceId) {
+        return Optional.ofNullable(workspaces.get(workspaceId));
+    }
+
+    @Override
+    public Optional<Credential> findCredential(String hash) {
+        return Optional.ofNullable(credentials.get(hash));
+    }
+}
