@@ -15,6 +15,7 @@ import dev.intake.domain.PersonUpsert;
 import dev.intake.domain.Submission;
 import dev.intake.domain.SubmissionMetadata;
 import dev.intake.domain.SubmissionValidator;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -53,8 +54,16 @@ public final class SubmitForm {
     /** Accepts {@code values} (keyed by field id or name) for {@code form}. */
     public Submission submit(Form form, Map<String, Object> values, SubmissionMetadata metadata) {
         SubmissionValidator.Result result = SubmissionValidator.validate(form, values);
-        if (!result.learned().isEmpty()) {
-            form = forms.update(form.withAddedFields(result.learned(), clock.instant()));
+        for (int attempt = 1; !result.learned().isEmpty(); attempt++) {
+            try {
+                form = forms.update(form.withAddedFields(result.learned(), clock.instant()));
+                break;
+            } catch (IntakeException.Conflict lostRace) {
+                // Another submission taught the form a field first: learn from the newer form.
+                if (attempt == 3) throw new IntakeException.Unavailable("The form is being changed; retry", 1);
+                form = forms.find(form.key()).orElseThrow(() -> new IntakeException.NotFound("Form"));
+                result = SubmissionValidator.validate(form, values);
+            }
         }
         Instant now = clock.instant();
         Map<String, Object> byName = new LinkedHashMap<>();
@@ -66,7 +75,9 @@ public final class SubmitForm {
             byName.put(f.name(), e.getValue());
             byAttribute.put(f.attribute(), e.getValue());
             if (f.attribute().equals("email") && e.getValue() instanceof String s) email = s.toLowerCase(Locale.ROOT);
-            else if (f.attribute().equals("id")) externalId = String.valueOf(e.getValue());
+            else if (f.attribute().equals("id")) {
+                externalId = e.getValue() instanceof BigDecimal n ? n.toPlainString() : String.valueOf(e.getValue());
+            }
         }
         String personId = externalId != null ? Ids.person(form.workspaceId(), "id", externalId)
                 : email != null ? Ids.person(form.workspaceId(), "email", email) : null;

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * whatever is sent is kept).
  */
 public final class SubmissionValidator {
-    public static final int MAX_VALUE_CHARS = 10 * 1024;
+    public static final int MAX_VALUE_BYTES = 10 * 1024;
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
     /** The outcome: values keyed by field id, and the fields learned from unknown names. */
@@ -27,23 +27,20 @@ public final class SubmissionValidator {
                     "A submission may have at most " + Form.MAX_FIELDS + " fields; this one has " + raw.size());
         }
         Map<String, Object> data = new LinkedHashMap<>();
-        Map<String, Field> byId = new LinkedHashMap<>();
         List<Field> learned = new ArrayList<>();
         List<String> invalid = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
 
         for (var entry : raw.entrySet()) {
             Field field = form.field(entry.getKey()).orElse(null);
-            if (field == null) {
-                field = Field.learned(entry.getKey());
-                learned.add(field);
-            }
+            boolean isNew = field == null;
+            if (isNew) field = Field.learned(entry.getKey());
             checkShape(entry.getKey(), entry.getValue());
             try {
                 Object value = coerce(field, entry.getValue());
                 if (value != null) {
                     data.put(field.id(), value);
-                    byId.put(field.id(), field);
+                    if (isNew) learned.add(field);
                 }
             } catch (IllegalArgumentException e) {
                 invalid.add(field.name());
@@ -60,7 +57,7 @@ public final class SubmissionValidator {
         }
         if (!missing.isEmpty()) {
             List<String> named = new ArrayList<>(missing);
-            named.addAll(invalid);
+            invalid.stream().filter(n -> !named.contains(n)).forEach(named::add);
             String message = "Missing required fields: " + String.join(", ", missing)
                     + (reasons.isEmpty() ? "" : ". Invalid values: " + String.join("; ", reasons));
             throw new IntakeException.Invalid("missing_required_fields", message, named);
@@ -73,8 +70,12 @@ public final class SubmissionValidator {
     }
 
     private static void checkShape(String key, Object value) {
-        if (value instanceof String s && s.length() > MAX_VALUE_CHARS) {
-            throw new IntakeException.TooLarge("Field '" + key + "' is longer than " + MAX_VALUE_CHARS + " characters");
+        if (value instanceof String s && utf8Length(s) > MAX_VALUE_BYTES) {
+            throw new IntakeException.TooLarge("Field '" + key + "' is longer than " + MAX_VALUE_BYTES + " bytes");
+        }
+        if (value instanceof BigDecimal n && !storable(n)) {
+            throw new IntakeException.Invalid("invalid_field_values",
+                    "Field '" + key + "': numbers may have at most 38 digits and a magnitude between 1E-130 and 1E+125", List.of(key));
         }
         if (value instanceof List<?> list) {
             int total = 0;
@@ -83,15 +84,35 @@ public final class SubmissionValidator {
                     throw new IntakeException.Invalid("invalid_field_values",
                             "Field '" + key + "': a list may only hold strings", List.of(key));
                 }
-                total += s.length();
+                total += utf8Length(s);
             }
-            if (total > MAX_VALUE_CHARS) {
-                throw new IntakeException.TooLarge("Field '" + key + "' is longer than " + MAX_VALUE_CHARS + " characters");
+            if (total > MAX_VALUE_BYTES) {
+                throw new IntakeException.TooLarge("Field '" + key + "' is longer than " + MAX_VALUE_BYTES + " bytes");
             }
         } else if (value != null && !(value instanceof String) && !(value instanceof BigDecimal) && !(value instanceof Boolean)) {
             throw new IntakeException.Invalid("invalid_field_values",
                     "Field '" + key + "' must be a string, a number, a boolean or a list of strings", List.of(key));
         }
+    }
+
+    /** DynamoDB numbers: up to 38 significant digits, magnitude 1E-130 to 1E+125. */
+    static boolean storable(BigDecimal n) {
+        if (n.signum() == 0) return true;
+        long exponent = (long) n.precision() - n.scale() - 1;
+        return n.stripTrailingZeros().precision() <= 38 && exponent >= -130 && exponent <= 125;
+    }
+
+    private static int utf8Length(String s) {
+        if ((long) s.length() * 3 <= MAX_VALUE_BYTES) return s.length();
+        int bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) bytes += 1;
+            else if (c < 0x800) bytes += 2;
+            else if (Character.isHighSurrogate(c)) { bytes += 4; i++; }
+            else bytes += 3;
+        }
+        return bytes;
     }
 
     /** Returns the stored value, or null when the value is empty (an empty string or list counts as absent). */
@@ -121,7 +142,7 @@ public final class SubmissionValidator {
                 yield s;
             }
             case CHECKBOX -> checkbox(field, value);
-            default -> value instanceof List<?> ? value : value instanceof String ? value : String.valueOf(value);
+            default -> value instanceof List<?> || value instanceof String ? value : single(value);
         };
     }
 

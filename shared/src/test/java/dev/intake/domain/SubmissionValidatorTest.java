@@ -281,7 +281,7 @@ class SubmissionValidatorTest {
 
     @Test
     void validate_whenValueExactly10KB_acceptsIt() {
-        String max = "a".repeat(SubmissionValidator.MAX_VALUE_CHARS);
+        String max = "a".repeat(SubmissionValidator.MAX_VALUE_BYTES);
 
         var result = SubmissionValidator.validate(FORM, valid("message", max));
 
@@ -290,7 +290,7 @@ class SubmissionValidatorTest {
 
     @Test
     void validate_whenValueOver10KB_throwsTooLarge() {
-        String tooLong = "a".repeat(SubmissionValidator.MAX_VALUE_CHARS + 1);
+        String tooLong = "a".repeat(SubmissionValidator.MAX_VALUE_BYTES + 1);
 
         var e = assertThrows(IntakeException.TooLarge.class,
                 () -> SubmissionValidator.validate(FORM, valid("message", tooLong)));
@@ -301,7 +301,7 @@ class SubmissionValidatorTest {
 
     @Test
     void validate_whenListValuesTogetherOver10KB_throwsTooLarge() {
-        String half = "n".repeat(SubmissionValidator.MAX_VALUE_CHARS / 2 + 1);
+        String half = "n".repeat(SubmissionValidator.MAX_VALUE_BYTES / 2 + 1);
 
         assertThrows(IntakeException.TooLarge.class,
                 () -> SubmissionValidator.validate(FORM, valid("tags", List.of(half, half))));
@@ -358,5 +358,40 @@ class SubmissionValidatorTest {
         var e = invalid(FORM, valid("message", new Object()));
 
         assertEquals(List.of("message"), e.fields());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1e999999999", "1e200", "1e-200", "123456789012345678901234567890123456789"})
+    void validate_whenNumberIsOutsideWhatDynamoDbStores_throwsInvalidInsteadOfCrashing(String number) {
+        var e = invalid(FORM, valid("age", new BigDecimal(number)));
+        assertEquals("invalid_field_values", e.code());
+        assertEquals(List.of("age"), e.fields());
+        var asText = invalid(FORM, valid("message", new BigDecimal(number)));
+        assertEquals(List.of("message"), asText.fields());
+    }
+
+    @Test
+    void validate_whenNumberIsSentToTextField_keepsItsPlainDigits() {
+        var r = SubmissionValidator.validate(FORM, valid("message", new BigDecimal("100.0")));
+        assertEquals("100.0", r.data().get("fld_msg"));
+    }
+
+    @Test
+    void validate_whenRequiredFieldHasInvalidValue_reportsItInvalidNotMissing() {
+        var e = invalid(FORM, Map.of("email", "ada@", "name", "Ada"));
+        assertEquals("invalid_field_values", e.code());
+        assertEquals(List.of("email"), e.fields());
+    }
+
+    @Test
+    void validate_whenUnknownNameHasEmptyValue_learnsNothing() {
+        var r = SubmissionValidator.validate(FORM, valid("utm", "", "ref", "x"));
+        assertEquals(List.of("ref"), r.learned().stream().map(Field::name).toList());
+    }
+
+    @Test
+    void validate_whenValueIsOverTenKilobytesInUtf8_throwsTooLarge() {
+        String multiByte = "\u00e9".repeat(SubmissionValidator.MAX_VALUE_BYTES / 2 + 1);
+        assertThrows(IntakeException.TooLarge.class, () -> SubmissionValidator.validate(FORM, valid("message", multiByte)));
     }
 }
