@@ -18,22 +18,12 @@ final class Http {
 
     /** {@code headers} are name/value pairs. */
     static HttpResponse<String> send(String method, String path, String body, String... headers) {
-        var b = HttpRequest.newBuilder(URI.create(TestStack.get().baseUrl() + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
-        try {
-            return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return sendBytes(method, path, body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8), headers);
     }
 
     static HttpResponse<String> sendBytes(String method, String path, byte[] body, String... headers) {
         var b = HttpRequest.newBuilder(URI.create(TestStack.get().baseUrl() + path)).timeout(Duration.ofSeconds(30))
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
         try {
             return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());

@@ -19,4 +19,11 @@ public record FormSettings(String redirectUrl, String successMessage, List<Strin
     public boolean allowsOrigin(String origin) {
         return allowedOrigins.isEmpty() || allowedOrigins.contains("*") || allowedOrigins.contains(origin);
     }
+
+    /** Refuses a browser post from an origin the form does not list; requests without an Origin pass. */
+    public void requireOrigin(String origin) {
+        if (origin != null && !allowsOrigin(origin)) {
+            throw new IntakeException.Forbidden("origin_not_allowed", "This form does not accept submissions from " + origin);
+        }
+    }
 }

@@ -46,10 +46,7 @@ public final class SubmitHandler implements RequestHandler<APIGatewayProxyReques
         try {
             Form form = submitForm.publicForm(req.pathParam("formId"));
             cors = Cors.headers(req, form.settings());
-            String origin = req.header("Origin");
-            if (origin != null && !form.settings().allowsOrigin(origin)) {
-                throw new IntakeException.Forbidden("origin_not_allowed", "This form does not accept submissions from " + origin);
-            }
+            form.settings().requireOrigin(req.header("Origin"));
             var metadata = new SubmissionMetadata(req.sourceIp(), req.header("User-Agent"), req.header("Referer"), Source.FORM);
             Submission s = submitForm.submit(form, Bodies.flatValues(req), metadata);
             var body = Json.object().put("success", true).put("submissionId", s.id());
