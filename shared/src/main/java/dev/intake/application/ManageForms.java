@@ -51,7 +51,7 @@ public final class ManageForms {
         checkFields(fields);
         Instant now = clock.instant();
         Form form = new Form(workspaceId, Ids.form(), draft.name().trim(), fields, draft.settings(),
-                Boolean.TRUE.equals(draft.doubleOptIn()), statusOf(fields), now, now, 1);
+                Boolean.TRUE.equals(draft.doubleOptIn()), Form.statusFor(fields), now, now, 1);
         forms.create(form);
         return new FormView(form, 0);
     }
@@ -91,7 +91,7 @@ public final class ManageForms {
         Form changed = new Form(form.workspaceId(), form.id(), name, fields,
                 patch.settings() == null ? form.settings() : patch.settings(),
                 patch.doubleOptIn() == null ? form.doubleOptIn() : patch.doubleOptIn(),
-                statusOf(fields), form.createdAt(), clock.instant(), form.version());
+                Form.statusFor(fields), form.createdAt(), clock.instant(), form.version());
         Form saved = forms.update(changed);
         return new FormView(saved, forms.count(saved));
     }
@@ -105,13 +105,6 @@ public final class ManageForms {
         return forms.find(Form.key(workspaceId, formId))
                 .filter(f -> f.workspaceId().equals(workspaceId))
                 .orElseThrow(() -> new IntakeException.NotFound("Form"));
-    }
-
-    /** A form that has fields but none mapped to {@code email} or {@code id} cannot identify anyone. */
-    static FormStatus statusOf(List<Field> fields) {
-        if (fields.isEmpty()) return FormStatus.ACTIVE;
-        boolean identified = fields.stream().anyMatch(f -> f.attribute().equals("email") || f.attribute().equals("id"));
-        return identified ? FormStatus.ACTIVE : FormStatus.NEEDS_MAPPING;
     }
 
     private static Field newField(FieldDraft d) {

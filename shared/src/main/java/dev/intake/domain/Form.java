@@ -37,8 +37,16 @@ public record Form(String workspaceId, String id, String name, List<Field> field
         return Optional.empty();
     }
 
+    /** Fields (and so the status, see {@link #statusFor}) replaced. */
     public Form withFields(List<Field> newFields, Instant now) {
-        return new Form(workspaceId, id, name, newFields, settings, doubleOptIn, status, createdAt, now, version);
+        return new Form(workspaceId, id, name, newFields, settings, doubleOptIn, statusFor(newFields), createdAt, now, version);
+    }
+
+    /** A form that has fields but none mapped to {@code email} or {@code id} cannot identify anyone. */
+    public static FormStatus statusFor(List<Field> fields) {
+        if (fields.isEmpty()) return FormStatus.ACTIVE;
+        boolean identified = fields.stream().anyMatch(f -> f.attribute().equals("email") || f.attribute().equals("id"));
+        return identified ? FormStatus.ACTIVE : FormStatus.NEEDS_MAPPING;
     }
 
     public Form withAddedFields(List<Field> added, Instant now) {

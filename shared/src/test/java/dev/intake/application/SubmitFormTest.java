@@ -270,4 +270,16 @@ class SubmitFormTest {
 
         assertEquals(form, submitForm.publicForm("frm_contact001"));
     }
+
+    @Test
+    void submit_whenFormLearnsAnEmailField_becomesActive() {
+        var note = new Field("fld_note0001", "note", FieldType.TEXT, "Note", false, null, null, null);
+        Form form = new Form(WS, "frm_learns001", "Notes", List.of(note), null, false,
+                dev.intake.domain.FormStatus.NEEDS_MAPPING, NOW, NOW, 1);
+        forms.create(form);
+        submitForm.submit(form, values("note", "hi", "email", "ada@example.com"), META);
+        Form after = forms.find(form.key()).orElseThrow();
+        assertEquals(dev.intake.domain.FormStatus.ACTIVE, after.status());
+        assertEquals(2, after.fields().size());
+    }
 }

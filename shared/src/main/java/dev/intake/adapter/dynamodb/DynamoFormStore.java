@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
  * Forms table.
  * <ul>
  *   <li>{@code FORM#<formKey>} / {@code FORM}: the form. Public routes read it by key alone (strongly
- *       consistent). The sparse GSI {@code byWorkspace} ({@code ws}, {@code gsk = createdAt#id}) lists a
+ *       consistent). The sparse GSI {@code byWorkspace} ({@code ws}, {@code gsk = <zero-padded epoch millis>#<id>}) lists a
  *       workspace's forms newest first.</li>
  *   <li>{@code COUNT#<workspaceId>#<shard>} / {@code <formKey>}: one of {@value #SHARDS} counter shards. A
  *       submission adds 1 to a random shard, so no single item is written on every submission; a
@@ -147,7 +147,7 @@ public final class DynamoFormStore implements FormStore {
     private static Map<String, AttributeValue> item(Form f) {
         Map<String, AttributeValue> item = new HashMap<>(key("FORM#" + f.key(), "FORM"));
         item.put("ws", s(f.workspaceId()));
-        item.put("gsk", s(f.createdAt() + "#" + f.id()));
+        item.put("gsk", s(String.format("%015d#%s", f.createdAt().toEpochMilli(), f.id())));
         item.put("id", s(f.id()));
         item.put("name", s(f.name()));
         item.put("fields", s(Json.write(FormJson.fields(f.fields()))));
