@@ -5,7 +5,6 @@ import dev.intake.domain.Field;
 import dev.intake.domain.FieldType;
 import dev.intake.domain.Form;
 import dev.intake.domain.FormSettings;
-import dev.intake.domain.FormStatus;
 import dev.intake.domain.Ids;
 import dev.intake.domain.IntakeException;
 import java.time.Clock;

@@ -6,7 +6,6 @@ import dev.intake.application.port.CampaignStore;
 import dev.intake.domain.Campaign;
 import dev.intake.domain.FormSubmitted;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,22 +41,14 @@ public final class DynamoCampaignStore implements CampaignStore {
 
     @Override
     public List<Campaign> listByWorkspace(String workspaceId) {
-        List<Campaign> out = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            var page = call(() -> db.query(r -> r.tableName(table)
-                    .keyConditionExpression("pk = :pk AND begins_with(sk, :cmp)")
-                    .expressionAttributeValues(Map.of(":pk", s("WS#" + workspaceId), ":cmp", s("CMP#")))
-                    .exclusiveStartKey(from)));
-            for (var i : page.items()) {
-                out.add(new Campaign(workspaceId, str(i, "id"), str(i, "name"),
+        return call(() -> db.queryPaginator(r -> r.tableName(table)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :cmp)")
+                        .expressionAttributeValues(Map.of(":pk", s("WS#" + workspaceId), ":cmp", s("CMP#"))))
+                .items().stream()
+                .map(i -> new Campaign(workspaceId, str(i, "id"), str(i, "name"),
                         new Campaign.Trigger(str(i, "triggerType"), str(i, "triggerForm"), str(i, "triggerEvent")),
-                        Boolean.TRUE.equals(i.get("enabled").bool()), Instant.parse(str(i, "createdAt"))));
-            }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return out;
+                        Boolean.TRUE.equals(i.get("enabled").bool()), Instant.parse(str(i, "createdAt"))))
+                .toList());
     }
 
     @Override

@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Forms table.
@@ -62,19 +63,11 @@ public final class DynamoFormStore implements FormStore {
 
     @Override
     public List<Form> listByWorkspace(String workspaceId) {
-        List<Form> out = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            var page = call(() -> db.query(r -> r.tableName(table).indexName(BY_WORKSPACE)
-                    .keyConditionExpression("ws = :ws")
-                    .expressionAttributeValues(Map.of(":ws", s(workspaceId)))
-                    .scanIndexForward(false)
-                    .exclusiveStartKey(from)));
-            page.items().forEach(i -> out.add(form(i)));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return out;
+        return call(() -> db.queryPaginator(r -> r.tableName(table).indexName(BY_WORKSPACE)
+                        .keyConditionExpression("ws = :ws")
+                        .expressionAttributeValues(Map.of(":ws", s(workspaceId)))
+                        .scanIndexForward(false))
+                .items().stream().map(DynamoFormStore::form).toList());
     }
 
     @Override
@@ -93,10 +86,17 @@ public final class DynamoFormStore implements FormStore {
 
     @Override
     public void delete(Form form) {
-        run(() -> db.deleteItem(r -> r.tableName(table).key(key("FORM#" + form.key(), "FORM"))));
+        List<WriteRequest> deletes = new ArrayList<>();
+        deletes.add(WriteRequest.builder().deleteRequest(d -> d.key(key("FORM#" + form.key(), "FORM"))).build());
         for (int shard = 0; shard < SHARDS; shard++) {
             int k = shard;
-            run(() -> db.deleteItem(r -> r.tableName(table).key(key(countPk(form.workspaceId(), k), form.key()))));
+            deletes.add(WriteRequest.builder().deleteRequest(d -> d.key(key(countPk(form.workspaceId(), k), form.key()))).build());
+        }
+        Map<String, List<WriteRequest>> pending = Map.of(table, deletes);
+        while (!pending.isEmpty()) {
+            Map<String, List<WriteRequest>> req = pending;
+            var res = call(() -> db.batchWriteItem(r -> r.requestItems(req)));
+            pending = res.hasUnprocessedItems() ? res.unprocessedItems() : Map.of();
         }
     }
 
@@ -113,14 +113,10 @@ public final class DynamoFormStore implements FormStore {
         Map<String, Long> out = new HashMap<>();
         for (int shard = 0; shard < SHARDS; shard++) {
             String pk = countPk(workspaceId, shard);
-            Map<String, AttributeValue> start = null;
-            do {
-                Map<String, AttributeValue> from = start;
-                var page = call(() -> db.query(r -> r.tableName(table).keyConditionExpression("pk = :pk")
-                        .expressionAttributeValues(Map.of(":pk", s(pk))).exclusiveStartKey(from)));
-                page.items().forEach(i -> out.merge(str(i, "sk"), num(i, "n"), Long::sum));
-                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-            } while (start != null);
+            call(() -> db.queryPaginator(r -> r.tableName(table).keyConditionExpression("pk = :pk")
+                            .expressionAttributeValues(Map.of(":pk", s(pk))))
+                    .items().stream().toList())
+                    .forEach(i -> out.merge(str(i, "sk"), num(i, "n"), Long::sum));
         }
         return out;
     }
