@@ -37,16 +37,20 @@ final class ApiServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService pool;
-    private final List<Binding> bindings;
-    private final Map<String, byte[]> staticPages;
+    private volatile List<Binding> bindings = List.of();
+    private volatile Map<String, byte[]> staticPages = Map.of();
 
-    ApiServer(int port, List<Binding> bindings, Map<String, byte[]> staticPages) throws IOException {
-        this.bindings = bindings;
-        this.staticPages = staticPages;
+    /** Binds the port now, so that its number is known (for links) before the routes are ready. */
+    ApiServer(int port) throws IOException {
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
         this.pool = Executors.newFixedThreadPool(32);
         server.setExecutor(pool);
         server.createContext("/", this::serve);
+    }
+
+    void start(List<Binding> routes, Map<String, byte[]> pages) {
+        this.bindings = List.copyOf(routes);
+        this.staticPages = Map.copyOf(pages);
         server.start();
     }
 

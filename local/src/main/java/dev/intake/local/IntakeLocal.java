@@ -12,6 +12,7 @@ import dev.intake.config.Env;
 import dev.intake.config.IntakeConfig;
 import dev.intake.config.Services;
 import dev.intake.adapter.aws.AwsClients;
+import dev.intake.adapter.log.LoggedConfirmations;
 import dev.intake.domain.IntakeException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,8 +67,10 @@ public final class IntakeLocal implements AutoCloseable {
         Provisioner.createTables(dynamo, template);
         queueUrls = Provisioner.createQueues(sqs, template);
 
+        api = new ApiServer(options.port());
         IntakeConfig config = new IntakeConfig("us-east-1", dynamoEndpoint, sqsEndpoint, bootstrap.tables(),
-                queueUrls.get(Template.logicalId(template.globalEnvironment().getOrDefault("EVENTS_QUEUE_URL", "EventsQueue"))));
+                queueUrls.get(Template.logicalId(template.globalEnvironment().getOrDefault("EVENTS_QUEUE_URL", "EventsQueue"))))
+                .withSettings(signingSecret(options.dataDir()), "http://127.0.0.1:" + api.port(), true);
         services = Services.create(config);
         demo = demoWorkspace(services);
         demoFormId = demoForm(services, demo.workspaceId());
@@ -83,7 +86,7 @@ public final class IntakeLocal implements AutoCloseable {
                 pollers.add(new SqsPoller(sqs, url, arn, sqsHandler(handler), f.logicalId()));
             }
         }
-        api = new ApiServer(options.port(), bindings, staticPages(demoFormId));
+        api.start(bindings, staticPages(demo.siteId(), demoFormId, "http://127.0.0.1:" + api.port()));
     }
 
     public static IntakeLocal start(Options options) throws Exception {
@@ -99,6 +102,11 @@ public final class IntakeLocal implements AutoCloseable {
     public String demoFormId() { return demoFormId; }
 
     public Map<String, String> queueUrls() { return queueUrls; }
+
+    /** The confirmation links the campaign trigger would have e-mailed, newest first. */
+    public List<LoggedConfirmations.Sent> confirmations() {
+        return ((LoggedConfirmations) services.confirmations).recent();
+    }
 
     public SqsClient sqs() { return sqs; }
 
@@ -232,14 +240,33 @@ public final class IntakeLocal implements AutoCloseable {
         return e -> handler.handleRequest(e, LocalContext.INSTANCE);
     }
 
-    private static Map<String, byte[]> staticPages(String formId) throws IOException {
+    /**
+     * The key for signed links: {@code INTAKE_SIGNING_SECRET} if set; else, with a data directory, one kept
+     * in it so that links survive restarts like the data does; else a fresh one per start.
+     */
+    private static String signingSecret(Path dataDir) throws IOException {
+        String fromEnv = Env.get("INTAKE_SIGNING_SECRET");
+        if (fromEnv != null) return fromEnv;
+        Path file = dataDir == null ? null : dataDir.resolve("signing.key");
+        if (file != null && Files.isRegularFile(file)) return Files.readString(file).trim();
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        String secret = java.util.HexFormat.of().formatHex(random);
+        if (file != null) Files.writeString(file, secret);
+        return secret;
+    }
+
+    /** The example site: a page whose plain HTML form posts to the action URL, and its success page. */
+    private static Map<String, byte[]> staticPages(String siteId, String formId, String baseUrl) throws IOException {
         Map<String, byte[]> pages = new LinkedHashMap<>();
-        try (InputStream in = IntakeLocal.class.getResourceAsStream("/static/index.html")) {
-            if (in != null) {
-                byte[] page = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("{{FORM_ID}}", formId)
+        for (String name : List.of("index.html", "success.html")) {
+            try (InputStream in = IntakeLocal.class.getResourceAsStream("/static/" + name)) {
+                if (in == null) continue;
+                byte[] page = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                        .replace("{{SITE_ID}}", siteId).replace("{{FORM_ID}}", formId).replace("{{BASE_URL}}", baseUrl)
                         .getBytes(StandardCharsets.UTF_8);
-                pages.put("/", page);
-                pages.put("/index.html", page);
+                pages.put("/" + name, page);
+                if (name.equals("index.html")) pages.put("/", page);
             }
         }
         pages.put("/health", "{\"ok\":true}".getBytes(StandardCharsets.UTF_8));

@@ -13,6 +13,7 @@ import dev.intake.domain.FormSettings;
 import dev.intake.domain.FormStatus;
 import dev.intake.domain.IntakeException;
 import dev.intake.functions.forms.FormsHandler;
+import dev.intake.functions.action.ActionHandler;
 import dev.intake.functions.submit.SubmitHandler;
 import dev.intake.functions.trigger.CampaignTriggerHandler;
 import dev.intake.json.Json;
@@ -56,6 +57,26 @@ class HandlerEventsIT {
         var stored = TestStack.get().services().submissions.find(FORM, id).orElseThrow();
         assertEquals("203.0.113.42", stored.metadata().ip());
         assertEquals(Map.of("fld_email001", "jane@example.com", "fld_first001", "Jane", "fld_inter001", "marketing"), stored.data());
+    }
+
+    @Test
+    void actionSubmitEvent_registersTheFormAndRedirectsToTheSuccessPage() throws Exception {
+        var event = EventLoader.loadApiGatewayRestEvent("../events/action-submit.json");
+        var res = new ActionHandler(TestStack.get().services()).handleRequest(event, null);
+        assertEquals(303, res.getStatusCode(), res.getBody());
+        assertEquals("https://success.example.com/thanks", res.getHeaders().get("Location"));
+        var form = TestStack.get().services().forms.find(WS + ":2d75e032c78a41a").orElseThrow();
+        assertEquals(List.of("email", "job title"), form.fields().stream().map(Field::name).toList());
+    }
+
+    @Test
+    void backendSubmitEvent_answers204AndUpdatesThePerson() throws Exception {
+        var event = EventLoader.loadApiGatewayRestEvent("../events/backend-submit.json");
+        var res = new SubmitHandler(TestStack.get().services()).handleRequest(event, null);
+        assertEquals(204, res.getStatusCode(), res.getBody());
+        var person = TestStack.get().services().people
+                .find(WS, dev.intake.domain.Ids.person(WS, "email", "cool.person@example.com")).orElseThrow();
+        assertEquals("Cool Person", person.attributes().get("first_name"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.intake.domain.Credential;
 import dev.intake.domain.CredentialKind;
 import dev.intake.domain.Ids;
 import dev.intake.domain.IntakeException;
+import dev.intake.domain.Workspace;
 
 /** Resolves a presented secret to the workspace that owns it. */
 public final class Authenticator {
@@ -23,6 +24,30 @@ public final class Authenticator {
                 .filter(k -> k.kind() == CredentialKind.API_KEY && !k.revoked())
                 .orElseThrow(() -> new IntakeException.Unauthorized("Invalid or revoked API key"));
         return c.workspaceId();
+    }
+
+    /**
+     * Returns the workspace of a site id whose track key is {@code trackKey} (HTTP Basic
+     * {@code site_id:track_key}), or throws {@code Unauthorized}.
+     */
+    public Workspace workspaceForSite(String siteId, String trackKey) {
+        if (siteId == null || siteId.isBlank() || trackKey == null || trackKey.isBlank()) {
+            throw new IntakeException.Unauthorized("Missing credentials: send HTTP Basic auth with your site id and track API key");
+        }
+        Workspace ws = workspaces.findBySite(siteId.trim()).orElse(null);
+        boolean ok = ws != null && workspaces.findCredential(Ids.sha256(trackKey.trim()))
+                .filter(k -> k.kind() == CredentialKind.TRACK_KEY && !k.revoked() && k.workspaceId().equals(ws.id()))
+                .isPresent();
+        if (!ok) throw new IntakeException.Unauthorized("Invalid site id or track API key");
+        return ws;
+    }
+
+    /** The workspace of a public site id, as named in an action URL. */
+    public Workspace workspaceForPublicSite(String siteId) {
+        if (siteId == null || siteId.isBlank()) {
+            throw new IntakeException.Invalid("missing_site_id", "The action URL needs 'site_id'", java.util.List.of("site_id"));
+        }
+        return workspaces.findBySite(siteId.trim()).orElseThrow(() -> new IntakeException.NotFound("Site"));
     }
 
     /** A workspace in the path that is not the key's own is reported as absent, never as forbidden. */

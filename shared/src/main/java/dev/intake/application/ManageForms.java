@@ -1,6 +1,7 @@
 package dev.intake.application;
 
 import dev.intake.application.port.FormStore;
+import dev.intake.domain.CaptchaSettings;
 import dev.intake.domain.Field;
 import dev.intake.domain.FieldType;
 import dev.intake.domain.Form;
@@ -49,6 +50,9 @@ public final class ManageForms {
         for (FieldDraft d : nullToEmpty(draft.fields())) fields.add(newField(d));
         checkFields(fields);
         Instant now = clock.instant();
+        if (draft.settings() != null && draft.settings().captcha() != null && draft.settings().captcha().secret() == null) {
+            throw new IntakeException.Invalid("invalid_captcha", "'settings.captcha.secret' is required", List.of("settings.captcha.secret"));
+        }
         Form form = new Form(workspaceId, Ids.form(), draft.name().trim(), fields, draft.settings(),
                 Boolean.TRUE.equals(draft.doubleOptIn()), Form.statusFor(fields), now, now, 1);
         forms.create(form);
@@ -88,7 +92,7 @@ public final class ManageForms {
         String name = patch.name() == null ? form.name() : patch.name().trim();
         if (name.isEmpty()) throw new IntakeException.Invalid("missing_name", "A form needs a 'name'", List.of("name"));
         Form changed = new Form(form.workspaceId(), form.id(), name, fields,
-                patch.settings() == null ? form.settings() : patch.settings(),
+                patch.settings() == null ? form.settings() : keepCaptchaSecret(patch.settings(), form.settings()),
                 patch.doubleOptIn() == null ? form.doubleOptIn() : patch.doubleOptIn(),
                 Form.statusFor(fields), form.createdAt(), clock.instant(), form.version());
         Form saved = forms.update(changed);
@@ -104,6 +108,21 @@ public final class ManageForms {
         return forms.find(Form.key(workspaceId, formId))
                 .filter(f -> f.workspaceId().equals(workspaceId))
                 .orElseThrow(() -> new IntakeException.NotFound("Form"));
+    }
+
+    /**
+     * A PATCH that names the same CAPTCHA provider without a secret keeps the stored secret, because the
+     * API never returns it and a read-modify-write of the settings must not lose it.
+     */
+    private static FormSettings keepCaptchaSecret(FormSettings next, FormSettings current) {
+        CaptchaSettings c = next.captcha();
+        if (c == null || c.secret() != null) return next;
+        CaptchaSettings old = current.captcha();
+        if (old == null || old.provider() != c.provider()) {
+            throw new IntakeException.Invalid("invalid_captcha", "'settings.captcha.secret' is required", List.of("settings.captcha.secret"));
+        }
+        return new FormSettings(next.redirectUrl(), next.successMessage(), next.allowedOrigins(), next.redirectHosts(),
+                next.honeypotField(), old);
     }
 
     private static Field newField(FieldDraft d) {

@@ -1,13 +1,17 @@
 package dev.intake.application;
 
+import dev.intake.application.port.CaptchaVerifier;
 import dev.intake.application.port.EventPublisher;
 import dev.intake.application.port.FormStore;
 import dev.intake.application.port.PersonStore;
+import dev.intake.application.port.RateLimiter;
 import dev.intake.application.port.SubmissionStore;
+import dev.intake.domain.CaptchaSettings;
 import dev.intake.domain.ConsentRecord;
 import dev.intake.domain.ConsentState;
 import dev.intake.domain.Field;
 import dev.intake.domain.Form;
+import dev.intake.domain.FormSettings;
 import dev.intake.domain.FormSubmitted;
 import dev.intake.domain.Ids;
 import dev.intake.domain.IntakeException;
@@ -15,30 +19,68 @@ import dev.intake.domain.PersonUpsert;
 import dev.intake.domain.Submission;
 import dev.intake.domain.SubmissionMetadata;
 import dev.intake.domain.SubmissionValidator;
+import dev.intake.domain.Workspace;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
- * Accepts one submission: checks it against the form, stores it, applies its values to the person it
- * identifies, counts it, and emits {@code form.submitted}.
+ * Accepts one submission: guards it (rate limit, honeypot, CAPTCHA), checks it against the form, stores
+ * it, applies its values to the person it identifies, counts it, and emits {@code form.submitted}.
  */
 public final class SubmitForm {
+    /** Public posts per IP and form in one {@link #RATE_WINDOW}. */
+    public static final int RATE_LIMIT = 10;
+    public static final Duration RATE_WINDOW = Duration.ofMinutes(1);
+    /** Caller-chosen form ids: what fits in a URL path segment and a storage key without escaping. */
+    private static final Pattern CALLER_FORM_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._~:@-]{0,127}");
+
     private final FormStore forms;
     private final SubmissionStore submissions;
     private final PersonStore people;
     private final EventPublisher events;
+    private final RateLimiter rateLimiter;
+    private final CaptchaVerifier captcha;
     private final Clock clock;
 
+    /**
+     * Which guards apply. Public browser routes are rate-limited and spam-checked; routes with credentials
+     * are not. {@code requireIdentifier} makes a submission that reaches no person a 400 after it is stored
+     * (Customer.io's backend forms API).
+     */
+    public record Checks(boolean rateLimit, boolean spam, boolean requireIdentifier) {
+        public static final Checks PUBLIC = new Checks(true, true, false);
+        public static final Checks BACKEND = new Checks(false, false, true);
+        public static final Checks API = new Checks(false, false, false);
+    }
 
-    public SubmitForm(FormStore forms, SubmissionStore submissions, PersonStore people, EventPublisher events, Clock clock) {
+    /** What became of a submission. */
+    public sealed interface Outcome {
+        /** The id the caller is told: a stored submission's, or a never-stored one for a dropped bot. */
+        String submissionId();
+
+        record Accepted(Submission submission) implements Outcome {
+            public String submissionId() { return submission.id(); }
+        }
+
+        /** A bot filled in the honeypot: it gets the normal success, and nothing is stored. */
+        record Dropped(String submissionId) implements Outcome {}
+    }
+
+    public SubmitForm(FormStore forms, SubmissionStore submissions, PersonStore people, EventPublisher events,
+                      RateLimiter rateLimiter, CaptchaVerifier captcha, Clock clock) {
         this.forms = forms;
         this.submissions = submissions;
         this.people = people;
         this.events = events;
+        this.rateLimiter = rateLimiter;
+        this.captcha = captcha;
         this.clock = clock;
     }
 
@@ -51,8 +93,81 @@ public final class SubmitForm {
         return forms.find(formId).orElseThrow(() -> new IntakeException.NotFound("Form"));
     }
 
-    /** Accepts {@code values} (keyed by field id or name) for {@code form}. */
-    public Submission submit(Form form, Map<String, Object> values, SubmissionMetadata metadata) {
+    /**
+     * Finds a form of {@code workspace} by the id a site or backend uses, registering it when it is unknown
+     * and the workspace allows it (Customer.io's forms are created by their first submission). Generated
+     * {@code frm_} ids are never registered: they are only found.
+     */
+    public Form siteForm(Workspace workspace, String formId) {
+        if (formId == null || formId.isBlank()) {
+            throw new IntakeException.Invalid("missing_form_id", "Name the form: 'form_id' is required", List.of("form_id"));
+        }
+        if (!CALLER_FORM_ID.matcher(formId).matches()) {
+            throw new IntakeException.Invalid("invalid_form_id",
+                    "'form_id' must be 1 to 128 letters, digits or . _ ~ : @ - and start with a letter or digit", List.of("form_id"));
+        }
+        String key = Form.key(workspace.id(), formId);
+        var found = siteFormIfExists(workspace, formId);
+        if (found.isPresent()) return found.get();
+        if (formId.startsWith("frm_") || !workspace.autoRegisterForms()) throw new IntakeException.NotFound("Form");
+        Instant now = clock.instant();
+        Form registered = new Form(workspace.id(), formId, formId, List.of(), FormSettings.DEFAULT, false,
+                Form.statusFor(List.of()), now, now, 1);
+        try {
+            forms.create(registered);
+            return registered;
+        } catch (IntakeException.Conflict raced) {
+            // A concurrent first submission registered it: use theirs.
+            return forms.find(key).orElseThrow(() -> new IntakeException.NotFound("Form"));
+        }
+    }
+
+    /** A form of {@code workspace} by its site-facing id, without registering it. */
+    public java.util.Optional<Form> siteFormIfExists(Workspace workspace, String formId) {
+        if (formId == null || !CALLER_FORM_ID.matcher(formId).matches()) return java.util.Optional.empty();
+        return forms.find(Form.key(workspace.id(), formId)).filter(f -> f.workspaceId().equals(workspace.id()));
+    }
+
+    /** Accepts {@code values} (keyed by field id or name) for {@code form}, after the guards {@code checks} asks for. */
+    public Outcome submit(Form form, Map<String, Object> values, SubmissionMetadata metadata, Checks checks) {
+        Instant now = clock.instant();
+        if (checks.rateLimit()) {
+            String ip = metadata.ip() == null ? "unknown" : metadata.ip();
+            var decision = rateLimiter.hit("SUBMIT#" + form.key() + "#" + ip, RATE_LIMIT, RATE_WINDOW, now);
+            if (!decision.allowed()) {
+                throw new IntakeException.RateLimited("Too many submissions to this form from your address: at most "
+                        + RATE_LIMIT + " a minute. Try again in " + decision.retryAfterSeconds() + " s", decision.retryAfterSeconds());
+            }
+        }
+        Map<String, Object> data = new LinkedHashMap<>(values);
+        Object honeypot = data.remove(form.settings().honeypot());
+        Map<String, Object> tokens = new LinkedHashMap<>();
+        for (String f : CaptchaSettings.TOKEN_FIELDS) {
+            Object t = data.remove(f);
+            if (t != null) tokens.put(f, t);
+        }
+        if (checks.spam()) {
+            if (filled(honeypot)) return new Outcome.Dropped(Ids.submission(now));
+            verifyCaptcha(form.settings().captcha(), tokens, metadata.ip());
+        }
+        return new Outcome.Accepted(store(form, data, metadata, checks, now));
+    }
+
+    private void verifyCaptcha(CaptchaSettings settings, Map<String, Object> tokens, String ip) {
+        if (settings == null) return;
+        Object token = tokens.get(settings.provider().tokenField());
+        if (!(token instanceof String t) || t.isBlank()) {
+            throw new IntakeException.Invalid("captcha_required",
+                    "This form needs a CAPTCHA: send the widget's '" + settings.provider().tokenField() + "' field",
+                    List.of(settings.provider().tokenField()));
+        }
+        if (!captcha.verify(settings, t, ip)) {
+            throw new IntakeException.Invalid("captcha_failed", "The CAPTCHA was not solved, or has expired; try again",
+                    List.of(settings.provider().tokenField()));
+        }
+    }
+
+    private Submission store(Form form, Map<String, Object> values, SubmissionMetadata metadata, Checks checks, Instant now) {
         SubmissionValidator.Result result = SubmissionValidator.validate(form, values);
         for (int attempt = 1; !result.learned().isEmpty(); attempt++) {
             try {
@@ -65,7 +180,6 @@ public final class SubmitForm {
                 result = SubmissionValidator.validate(form, values);
             }
         }
-        Instant now = clock.instant();
         Map<String, Object> byName = new LinkedHashMap<>();
         Map<String, Object> byAttribute = new LinkedHashMap<>();
         String email = null;
@@ -85,18 +199,31 @@ public final class SubmitForm {
         Submission submission = new Submission(Ids.submission(now), form.workspaceId(), form.id(), result.data(),
                 metadata, now, personId);
         submissions.save(form.key(), submission);
+        ConsentState consent = null;
         if (personId != null) {
             Map<String, Object> attributes = new LinkedHashMap<>(byAttribute);
             attributes.remove("email");
             attributes.remove("id");
-            ConsentState consent = form.doubleOptIn() ? ConsentState.PENDING : ConsentState.OPTED_IN;
-            people.upsert(new PersonUpsert(form.workspaceId(), personId, email, externalId, attributes,
-                    new ConsentRecord(consent, now, metadata.ip(), form.id(), metadata.source()),
+            ConsentState asked = form.doubleOptIn() ? ConsentState.PENDING : ConsentState.OPTED_IN;
+            consent = people.upsert(new PersonUpsert(form.workspaceId(), personId, email, externalId, attributes,
+                    new ConsentRecord(asked, now, metadata.ip(), form.id(), metadata.source()),
                     form.key() + "/" + submission.id()));
         }
         forms.addToCount(form, 1);
         events.publish(new FormSubmitted(Ids.event(now), form.workspaceId(), form.id(), submission.id(), personId,
-                byName, byAttribute, metadata.source(), now));
+                byName, byAttribute, metadata.source(), now, consent == ConsentState.PENDING));
+        if (checks.requireIdentifier() && personId == null) {
+            List<String> names = form.fields().stream().map(Field::name).toList();
+            throw new IntakeException.Invalid("identifier_not_mapped",
+                    "The submission was stored, but no field maps to 'email' or 'id', so it reaches no person. "
+                            + "Map one of the form's fields (" + String.join(", ", names) + ") to 'email' or 'id' with "
+                            + "PATCH /api/workspaces/{workspaceId}/forms/" + form.id() + ", or send a field named 'email' or 'id'",
+                    names);
+        }
         return submission;
+    }
+
+    private static boolean filled(Object v) {
+        return v instanceof String s ? !s.isBlank() : v instanceof List<?> l ? !l.isEmpty() : v != null;
     }
 }

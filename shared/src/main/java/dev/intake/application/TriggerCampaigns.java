@@ -1,19 +1,34 @@
 package dev.intake.application;
 
 import dev.intake.application.port.CampaignStore;
+import dev.intake.application.port.ConfirmationSender;
 import dev.intake.domain.Campaign;
 import dev.intake.domain.FormSubmitted;
+import java.time.Clock;
 import java.util.List;
 
-/** Finds the campaigns an event triggers and records the match once per event. */
+/**
+ * Finds the campaigns an event triggers and records the match once per event. A submission to a double
+ * opt-in form whose person is still pending also gets its confirmation link sent, once per event.
+ */
 public final class TriggerCampaigns {
     private final CampaignStore campaigns;
+    private final ConfirmationSender confirmations;
+    private final ConsentTokens tokens;
+    private final String confirmBaseUrl;
+    private final Clock clock;
 
     /** {@code firstDelivery} is false when this event was handled before (a redelivery). */
     public record Outcome(List<String> matchedCampaignIds, boolean firstDelivery) {}
 
-    public TriggerCampaigns(CampaignStore campaigns) {
+    /** @param confirmBaseUrl the public API's base URL, to which {@code /api/consent/confirm} is appended */
+    public TriggerCampaigns(CampaignStore campaigns, ConfirmationSender confirmations, ConsentTokens tokens,
+                            String confirmBaseUrl, Clock clock) {
         this.campaigns = campaigns;
+        this.confirmations = confirmations;
+        this.tokens = tokens;
+        this.confirmBaseUrl = confirmBaseUrl;
+        this.clock = clock;
     }
 
     public Outcome handle(FormSubmitted event) {
@@ -22,6 +37,12 @@ public final class TriggerCampaigns {
                 .map(Campaign::id)
                 .toList();
         boolean first = campaigns.recordTrigger(event, matched);
+        if (first && event.confirmationRequired() && event.personId() != null) {
+            String token = tokens.issue(event.workspaceId(), event.personId(), event.formId(), clock.instant());
+            Object email = event.attributes().get("email");
+            confirmations.send(event.workspaceId(), event.personId(), email instanceof String s ? s : null, event.formId(),
+                    confirmBaseUrl + "/api/consent/confirm?token=" + token);
+        }
         return new Outcome(matched, first);
     }
 }

@@ -3,17 +3,34 @@ package dev.intake.config;
 import java.net.URI;
 
 /**
- * Where Intake's resources are. In Lambda every value comes from the function's environment, which
- * {@code template.yaml} sets; the local stack builds one directly.
+ * Where Intake's resources are, and its few deployment-wide settings. In Lambda every value comes from the
+ * function's environment, which {@code template.yaml} sets; the local stack builds one directly.
  *
  * @param dynamoEndpoint an endpoint override for DynamoDB (an emulator), or null for AWS itself
  * @param sqsEndpoint an endpoint override for SQS, or null for AWS itself
+ * @param signingSecret key material for signed links (double opt-in); {@code INTAKE_SIGNING_SECRET}
+ * @param publicUrl the API's public base URL, for links in messages; {@code INTAKE_PUBLIC_URL}
+ * @param captchaVerifyUrl replaces every CAPTCHA provider's verify URL; {@code INTAKE_CAPTCHA_VERIFY_URL}
+ * @param showConfirmLinks log confirmation links (local development only); {@code INTAKE_SHOW_CONFIRM_LINKS}
  */
-public record IntakeConfig(String region, URI dynamoEndpoint, URI sqsEndpoint, Tables tables, String eventsQueueUrl) {
+public record IntakeConfig(String region, URI dynamoEndpoint, URI sqsEndpoint, Tables tables, String eventsQueueUrl,
+                           String signingSecret, String publicUrl, String captchaVerifyUrl, boolean showConfirmLinks) {
 
     /** Table names, one per kind of record; see docs/architecture.md. */
     public record Tables(String workspaces, String forms, String submissions, String people, String campaigns,
                          String guards) {}
+
+    /** Resources as given, settings from the environment. */
+    public IntakeConfig(String region, URI dynamoEndpoint, URI sqsEndpoint, Tables tables, String eventsQueueUrl) {
+        this(region, dynamoEndpoint, sqsEndpoint, tables, eventsQueueUrl, Env.get("INTAKE_SIGNING_SECRET"),
+                Env.get("INTAKE_PUBLIC_URL", "http://127.0.0.1:3000"), Env.get("INTAKE_CAPTCHA_VERIFY_URL"),
+                Boolean.parseBoolean(Env.get("INTAKE_SHOW_CONFIRM_LINKS", "false")));
+    }
+
+    public IntakeConfig withSettings(String signingSecret, String publicUrl, boolean showConfirmLinks) {
+        return new IntakeConfig(region, dynamoEndpoint, sqsEndpoint, tables, eventsQueueUrl, signingSecret, publicUrl,
+                captchaVerifyUrl, showConfirmLinks);
+    }
 
     public static IntakeConfig fromEnvironment() {
         String shared = Env.get("AWS_ENDPOINT_URL");

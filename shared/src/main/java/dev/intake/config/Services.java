@@ -3,21 +3,32 @@ package dev.intake.config;
 import dev.intake.adapter.aws.AwsClients;
 import dev.intake.adapter.dynamodb.DynamoCampaignStore;
 import dev.intake.adapter.dynamodb.DynamoFormStore;
+import dev.intake.adapter.dynamodb.DynamoGuardStore;
+import dev.intake.adapter.log.LoggedConfirmations;
+import dev.intake.adapter.web.HttpCaptchaVerifier;
 import dev.intake.adapter.dynamodb.DynamoPersonStore;
 import dev.intake.adapter.dynamodb.DynamoSubmissionStore;
 import dev.intake.adapter.dynamodb.DynamoWorkspaceStore;
 import dev.intake.adapter.sqs.SqsEventPublisher;
 import dev.intake.application.Authenticator;
+import dev.intake.application.ConfirmConsent;
+import dev.intake.application.ConsentTokens;
 import dev.intake.application.CreateWorkspace;
 import dev.intake.application.ManageForms;
 import dev.intake.application.SubmitForm;
 import dev.intake.application.TriggerCampaigns;
 import dev.intake.application.port.CampaignStore;
+import dev.intake.application.port.CaptchaVerifier;
+import dev.intake.application.port.ConfirmationSender;
+import dev.intake.application.port.IdempotencyStore;
+import dev.intake.application.port.RateLimiter;
 import dev.intake.application.port.EventPublisher;
 import dev.intake.application.port.FormStore;
 import dev.intake.application.port.PersonStore;
 import dev.intake.application.port.SubmissionStore;
 import dev.intake.application.port.WorkspaceStore;
+import dev.intake.http.Idempotency;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -37,15 +48,23 @@ public final class Services {
     public final PersonStore people;
     public final CampaignStore campaigns;
     public final EventPublisher events;
+    public final ConfirmationSender confirmations;
 
     public final Authenticator authenticator;
     public final CreateWorkspace createWorkspace;
     public final ManageForms manageForms;
     public final SubmitForm submitForm;
     public final TriggerCampaigns triggerCampaigns;
+    public final ConsentTokens consentTokens;
+    public final ConfirmConsent confirmConsent;
+    public final Idempotency idempotency;
+
+    /** The stores that guard requests: rate limits and idempotency keys. */
+    public record Guards(RateLimiter rateLimiter, IdempotencyStore idempotency) {}
 
     public Services(IntakeConfig config, Clock clock, WorkspaceStore workspaces, FormStore forms,
-                    SubmissionStore submissions, PersonStore people, CampaignStore campaigns, EventPublisher events) {
+                    SubmissionStore submissions, PersonStore people, CampaignStore campaigns, EventPublisher events,
+                    Guards guards, CaptchaVerifier captcha, ConfirmationSender confirmations) {
         this.config = config;
         this.clock = clock;
         this.workspaces = workspaces;
@@ -54,11 +73,16 @@ public final class Services {
         this.people = people;
         this.campaigns = campaigns;
         this.events = events;
+        this.confirmations = confirmations;
         this.authenticator = new Authenticator(workspaces);
         this.createWorkspace = new CreateWorkspace(workspaces, clock);
         this.manageForms = new ManageForms(forms, clock);
-        this.submitForm = new SubmitForm(forms, submissions, people, events, clock);
-        this.triggerCampaigns = new TriggerCampaigns(campaigns);
+        this.submitForm = new SubmitForm(forms, submissions, people, events, guards.rateLimiter(), captcha, clock);
+        this.consentTokens = new ConsentTokens(config.signingSecret() == null ? null
+                : config.signingSecret().getBytes(StandardCharsets.UTF_8));
+        this.triggerCampaigns = new TriggerCampaigns(campaigns, confirmations, consentTokens, config.publicUrl(), clock);
+        this.confirmConsent = new ConfirmConsent(consentTokens, people, forms, clock);
+        this.idempotency = new Idempotency(guards.idempotency(), clock);
     }
 
     /** Wires the DynamoDB and SQS adapters for {@code config}. */
@@ -66,10 +90,12 @@ public final class Services {
         DynamoDbClient db = AwsClients.dynamo(config);
         IntakeConfig.Tables t = config.tables();
         EventPublisher events = new LazyPublisher(config);
+        DynamoGuardStore guards = new DynamoGuardStore(db, t.guards());
         return new Services(config, Clock.systemUTC(),
                 new DynamoWorkspaceStore(db, t.workspaces()), new DynamoFormStore(db, t.forms()),
                 new DynamoSubmissionStore(db, t.submissions()), new DynamoPersonStore(db, t.people()),
-                new DynamoCampaignStore(db, t.campaigns()), events);
+                new DynamoCampaignStore(db, t.campaigns()), events, new Guards(guards, guards),
+                new HttpCaptchaVerifier(config.captchaVerifyUrl()), new LoggedConfirmations(config.showConfirmLinks()));
     }
 
     /** The container-wide instance, built from the environment on first use. */

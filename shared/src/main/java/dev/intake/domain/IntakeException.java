@@ -9,7 +9,7 @@ import java.util.List;
 public abstract sealed class IntakeException extends RuntimeException
         permits IntakeException.NotFound, IntakeException.Invalid, IntakeException.Unauthorized,
                 IntakeException.Conflict, IntakeException.TooLarge, IntakeException.Unavailable,
-                IntakeException.Forbidden {
+                IntakeException.Forbidden, IntakeException.RateLimited {
 
     private final String code;
 
@@ -61,6 +61,16 @@ public abstract sealed class IntakeException extends RuntimeException
         private final int retryAfterSeconds;
         public Unavailable(String message, int retryAfterSeconds) {
             super("unavailable", message);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+        public int retryAfterSeconds() { return retryAfterSeconds; }
+    }
+
+    /** Too many requests from one client for one form; retry after {@code retryAfterSeconds}. */
+    public static final class RateLimited extends IntakeException {
+        private final int retryAfterSeconds;
+        public RateLimited(String message, int retryAfterSeconds) {
+            super("rate_limited", message);
             this.retryAfterSeconds = retryAfterSeconds;
         }
         public int retryAfterSeconds() { return retryAfterSeconds; }

@@ -8,9 +8,10 @@ import java.util.Map;
 
 /** A response under construction; {@link #toEvent()} gives API Gateway's shape. */
 public final class ApiResponse {
-    private final int status;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private final String body;
+
+    private int status;
 
     private ApiResponse(int status, String contentType, String body) {
         this.status = status;
@@ -28,6 +29,24 @@ public final class ApiResponse {
 
     public static ApiResponse empty(int status) {
         return new ApiResponse(status, null, null);
+    }
+
+    /** A 303 See Other: what a browser form post is answered with. */
+    public static ApiResponse seeOther(String location) {
+        return new ApiResponse(303, null, null).header("Location", location).header("Cache-Control", "no-store");
+    }
+
+    /** A response as it was first sent, for idempotent replays. */
+    public static ApiResponse stored(int status, Map<String, String> headers, String body) {
+        ApiResponse r = new ApiResponse(status, null, body);
+        r.headers.putAll(headers);
+        return r;
+    }
+
+    /** The same response with another status (an error shape reused for a rarer status). */
+    public ApiResponse withStatus(int newStatus) {
+        this.status = newStatus;
+        return this;
     }
 
     public ApiResponse header(String name, String value) {

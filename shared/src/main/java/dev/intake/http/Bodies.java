@@ -51,6 +51,42 @@ public final class Bodies {
         return out;
     }
 
+    /**
+     * An HTML form post: {@code application/x-www-form-urlencoded} or {@code multipart/form-data}.
+     * Repeated names become lists.
+     */
+    public static Map<String, Object> formValues(ApiRequest req) {
+        String ct = req.contentType();
+        if (ct.startsWith("multipart/form-data")) {
+            byte[] bytes = bytes(req);
+            if (bytes.length == 0) throw new IntakeException.Invalid("empty_body", "The request body is empty");
+            return Multipart.parse(bytes, req.header("Content-Type"));
+        }
+        if (!ct.isEmpty() && !ct.startsWith("application/x-www-form-urlencoded")) {
+            throw new IntakeException.Invalid("unsupported_content_type",
+                    "Post the form as 'application/x-www-form-urlencoded' or 'multipart/form-data', not '" + ct + "'");
+        }
+        String text = text(req);
+        if (text.isBlank()) throw new IntakeException.Invalid("empty_body", "The request body is empty");
+        return urlencoded(text);
+    }
+
+    /**
+     * A backend submission: a JSON object whose {@code data} member holds the values (Customer.io's
+     * {@code {"data":{…}}}).
+     */
+    public static Map<String, Object> dataObject(ApiRequest req) {
+        JsonNode body = jsonObject(req);
+        JsonNode data = body.get("data");
+        if (data == null || data.isNull()) {
+            throw new IntakeException.Invalid("missing_data", "Send the form's values in a 'data' object: {\"data\":{\"email\":…}}", List.of("data"));
+        }
+        if (!data.isObject()) throw new IntakeException.Invalid("invalid_body", "'data' must be an object of field names to values", List.of("data"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        data.fields().forEachRemaining(e -> out.put(e.getKey(), Json.value(e.getValue())));
+        return out;
+    }
+
     public static Map<String, Object> urlencoded(String text) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (String pair : text.split("&")) {
@@ -79,7 +115,8 @@ public final class Bodies {
         }
     }
 
-    static String text(ApiRequest req) {
+    /** The raw body, within {@link #MAX_BODY_BYTES}. */
+    static byte[] bytes(ApiRequest req) {
         byte[] bytes;
         try {
             bytes = req.bodyBytes();
@@ -89,6 +126,11 @@ public final class Bodies {
         if (bytes.length > MAX_BODY_BYTES) {
             throw new IntakeException.TooLarge("The body is " + bytes.length + " bytes; the limit is " + MAX_BODY_BYTES);
         }
+        return bytes;
+    }
+
+    static String text(ApiRequest req) {
+        byte[] bytes = bytes(req);
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

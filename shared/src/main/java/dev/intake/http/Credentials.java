@@ -10,4 +10,18 @@ public final class Credentials {
         if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) return auth.substring(7).trim();
         return req.header("x-api-key");
     }
+
+    /** HTTP Basic {@code user:password}, or null when the header is absent or not Basic. */
+    public static String[] basic(ApiRequest req) {
+        String auth = req.header("Authorization");
+        if (auth == null || !auth.regionMatches(true, 0, "Basic ", 0, 6)) return null;
+        String decoded;
+        try {
+            decoded = new String(java.util.Base64.getDecoder().decode(auth.substring(6).trim()), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        int colon = decoded.indexOf(':');
+        return colon < 0 ? new String[] {decoded, ""} : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+    }
 }

@@ -18,7 +18,8 @@ public final class Errors {
     public static ApiResponse toResponse(Throwable t) {
         if (t instanceof IntakeException e) {
             ApiResponse r = json(status(e), e.code(), e.getMessage(), e);
-            if (e instanceof IntakeException.Unavailable u) r.header("Retry-After", Integer.toString(u.retryAfterSeconds()));
+            int retryAfter = retryAfter(e);
+            if (retryAfter > 0) r.header("Retry-After", Integer.toString(retryAfter));
             return r;
         }
         LOG.log(Level.ERROR, "unhandled " + t.getClass().getName() + " at " + where(t));
@@ -46,6 +47,16 @@ public final class Errors {
             case IntakeException.Conflict c -> 409;
             case IntakeException.TooLarge t -> 413;
             case IntakeException.Unavailable u -> 503;
+            case IntakeException.RateLimited r -> 429;
+        };
+    }
+
+    /** Seconds a client should wait before retrying, or 0 when a retry would not help. */
+    public static int retryAfter(IntakeException e) {
+        return switch (e) {
+            case IntakeException.Unavailable u -> u.retryAfterSeconds();
+            case IntakeException.RateLimited r -> r.retryAfterSeconds();
+            default -> 0;
         };
     }
 

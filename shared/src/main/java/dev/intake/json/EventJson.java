@@ -25,6 +25,7 @@ public final class EventJson {
         o.set("attributes", Json.valuesNode(e.attributes()));
         o.put("source", e.source().wireName());
         o.put("submitted_at", e.submittedAt().toString());
+        o.put("confirmation_required", e.confirmationRequired());
         return Json.write(o);
     }
 
@@ -42,7 +43,8 @@ public final class EventJson {
         try {
             return new FormSubmitted(req(o, "id"), req(o, "workspace_id"), req(o, "form_id"), req(o, "submission_id"),
                     Json.text(o, "person_id"), values(o.get("data")), values(o.get("attributes")),
-                    Source.parse(req(o, "source")), Instant.parse(req(o, "submitted_at")));
+                    Source.parse(req(o, "source")), Instant.parse(req(o, "submitted_at")),
+                    o.path("confirmation_required").asBoolean(false));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("malformed " + FormSubmitted.TYPE + " event: " + e.getMessage(), e);
         }

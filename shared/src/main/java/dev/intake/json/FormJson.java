@@ -7,6 +7,7 @@ import dev.intake.application.ManageForms.FieldDraft;
 import dev.intake.application.ManageForms.FormDraft;
 import dev.intake.application.ManageForms.FormPatch;
 import dev.intake.application.ManageForms.FormView;
+import dev.intake.domain.CaptchaSettings;
 import dev.intake.domain.Field;
 import dev.intake.domain.FieldType;
 import dev.intake.domain.Form;
@@ -20,7 +21,7 @@ import java.util.Set;
 /** The JSON shape of forms, fields and settings: the API's, which is also how they are stored. */
 public final class FormJson {
     private static final Set<String> SETTINGS_KEYS =
-            Set.of("redirectUrl", "successMessage", "allowedOrigins", "redirectHosts", "honeypotField");
+            Set.of("redirectUrl", "successMessage", "allowedOrigins", "redirectHosts", "honeypotField", "captcha");
 
     private FormJson() {}
 
@@ -75,6 +76,14 @@ public final class FormJson {
         if (!s.allowedOrigins().isEmpty()) s.allowedOrigins().forEach(o.putArray("allowedOrigins")::add);
         if (!s.redirectHosts().isEmpty()) s.redirectHosts().forEach(o.putArray("redirectHosts")::add);
         if (s.honeypotField() != null) o.put("honeypotField", s.honeypotField());
+        if (s.captcha() != null) o.putObject("captcha").put("provider", s.captcha().provider().wireName());
+        return o;
+    }
+
+    /** Settings as stored: the view's, plus the CAPTCHA secret, which the API never returns. */
+    public static ObjectNode storedSettings(FormSettings s) {
+        ObjectNode o = settings(s);
+        if (s.captcha() != null && s.captcha().secret() != null) ((ObjectNode) o.get("captcha")).put("secret", s.captcha().secret());
         return o;
     }
 
@@ -88,7 +97,17 @@ public final class FormJson {
         });
         return new FormSettings(textOf(o, "redirectUrl"), textOf(o, "successMessage"),
                 strings(o.get("allowedOrigins"), "settings.allowedOrigins"),
-                strings(o.get("redirectHosts"), "settings.redirectHosts"), textOf(o, "honeypotField"));
+                strings(o.get("redirectHosts"), "settings.redirectHosts"), textOf(o, "honeypotField"),
+                captcha(o.get("captcha")));
+    }
+
+    /** {@code {"provider":"turnstile|hcaptcha|recaptcha","secret":"…"}}; the secret may be left out on a PATCH. */
+    private static CaptchaSettings captcha(JsonNode o) {
+        if (o == null || o.isNull()) return null;
+        if (!o.isObject()) throw invalid("'settings.captcha' must be an object", "settings.captcha");
+        String provider = textOf(o, "provider");
+        if (provider == null) throw invalid("'settings.captcha.provider' is required", "settings.captcha.provider");
+        return new CaptchaSettings(CaptchaSettings.Provider.parse(provider), textOf(o, "secret"));
     }
 
     public static FormDraft parseDraft(JsonNode body) {

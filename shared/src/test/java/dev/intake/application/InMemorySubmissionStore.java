@@ -22,6 +22,10 @@ final class InMemorySubmissionStore implements SubmissionStore {
         return Optional.ofNullable(byForm.getOrDefault(formKey, Map.of()).get(submissionId));
     }
 
+    List<Submission> all() {
+        return byForm.values().stream().flatMap(m -> m.values().stream()).toList();
+    }
+
     List<Submission> all(String formKey) {
         return new ArrayList<>(byForm.getOrDefault(formKey, Map.of()).values());
     }

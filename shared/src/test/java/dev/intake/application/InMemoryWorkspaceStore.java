@@ -33,4 +33,9 @@ final class InMemoryWorkspaceStore implements WorkspaceStore {
     public Optional<Credential> findCredential(String hash) {
         return Optional.ofNullable(credentials.get(hash));
     }
+
+    @Override
+    public Optional<Workspace> findBySite(String siteId) {
+        return workspaces.values().stream().filter(w -> w.siteId().equals(siteId)).findFirst();
+    }
 }

@@ -84,7 +84,7 @@ class ManageFormsTest {
 
     @Test
     void create_whenNameTrimmedAndSettingsGiven_keepsThem() {
-        var settings = new FormSettings("https://example.com/thanks", "Thanks!", List.of("https://example.com"), null, "hp");
+        var settings = new FormSettings("https://example.com/thanks", "Thanks!", List.of("https://example.com"), null, "hp", null);
 
         Form form = forms.create(WS, new FormDraft("  Signup  ", List.of(field("email", "email")), settings, true)).form();
 
@@ -356,7 +356,7 @@ class ManageFormsTest {
 
     @Test
     void patch_whenOnlyNameAndDoubleOptInGiven_keepsFieldsAndSettings() {
-        var settings = new FormSettings("https://example.com/ok", null, List.of(), List.of(), null);
+        var settings = new FormSettings("https://example.com/ok", null, List.of(), List.of(), null, null);
         Form form = forms.create(WS, new FormDraft("Old", List.of(field("email", "email")), settings, false)).form();
 
         Form patched = forms.patch(WS, form.id(), new FormPatch(" New ", null, null, true)).form();

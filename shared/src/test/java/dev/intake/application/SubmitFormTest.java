@@ -43,8 +43,14 @@ class SubmitFormTest {
     private final InMemorySubmissionStore submissions = new InMemorySubmissionStore();
     private final InMemoryPersonStore people = new InMemoryPersonStore();
     private final InMemoryEventPublisher events = new InMemoryEventPublisher();
-    private final SubmitForm submitForm =
-            new SubmitForm(forms, submissions, people, events, Clock.fixed(NOW, ZoneOffset.UTC));
+    private final InMemoryRateLimiter rateLimiter = new InMemoryRateLimiter();
+    private final StubCaptcha captcha = new StubCaptcha();
+    private final SubmitForm submitForm = new SubmitForm(forms, submissions, people, events, rateLimiter, captcha,
+            Clock.fixed(NOW, ZoneOffset.UTC));
+
+    private Submission accept(Form form, Map<String, Object> values) {
+        return ((SubmitForm.Outcome.Accepted) submitForm.submit(form, values, META, SubmitForm.Checks.API)).submission();
+    }
 
     private Form stored(String id, boolean doubleOptIn, Field... fields) {
         Form form = new Form(WS, id, "Contact", List.of(fields), null, doubleOptIn, null, NOW, NOW, 1);
@@ -66,7 +72,7 @@ class SubmitFormTest {
     void submit_whenValid_storesSubmissionKeyedByFieldId() {
         Form form = contactForm(false);
 
-        Submission s = submitForm.submit(form, values("email", "Ada@Example.COM", "fname", "Ada", "age", "36"), META);
+        Submission s = accept(form, values("email", "Ada@Example.COM", "fname", "Ada", "age", "36"));
 
         assertTrue(Ids.isSubmission(s.id()), s.id());
         assertTrue(s.id().startsWith(Ids.submissionLowerBound(NOW)), s.id());
@@ -84,7 +90,7 @@ class SubmitFormTest {
     void submit_whenValuesSentByFieldId_storesTheSameAsByName() {
         Form form = contactForm(false);
 
-        Submission s = submitForm.submit(form, values("fld_email001", "ada@example.com", "fld_first001", "Ada"), META);
+        Submission s = accept(form, values("fld_email001", "ada@example.com", "fld_first001", "Ada"));
 
         assertEquals(Map.of("fld_email001", "ada@example.com", "fld_first001", "Ada"), s.data());
         assertEquals(List.of("email", "fname", "age"),
@@ -95,7 +101,7 @@ class SubmitFormTest {
     void submit_whenEmailGiven_upsertsPersonWithLowercasedEmailAndOptedIn() {
         Form form = contactForm(false);
 
-        Submission s = submitForm.submit(form, values("email", "Ada@Example.COM", "fname", "Ada"), META);
+        Submission s = accept(form, values("email", "Ada@Example.COM", "fname", "Ada"));
 
         String personId = Ids.person(WS, "email", "ada@example.com");
         assertEquals(personId, s.personId());
@@ -119,7 +125,7 @@ class SubmitFormTest {
     void submit_whenFormHasDoubleOptIn_upsertsPersonAsPending() {
         Form form = contactForm(true);
 
-        submitForm.submit(form, values("email", "ada@example.com"), META);
+        accept(form, values("email", "ada@example.com"));
 
         assertEquals(ConsentState.PENDING, people.upserts.get(0).consent().state());
         assertEquals(ConsentState.PENDING,
@@ -130,8 +136,8 @@ class SubmitFormTest {
     void submit_whenSameEmailInOtherCase_resolvesToSamePerson() {
         Form form = contactForm(false);
 
-        Submission a = submitForm.submit(form, values("email", "ADA@example.com"), META);
-        Submission b = submitForm.submit(form, values("email", "ada@EXAMPLE.com"), META);
+        Submission a = accept(form, values("email", "ADA@example.com"));
+        Submission b = accept(form, values("email", "ada@EXAMPLE.com"));
 
         assertEquals(a.personId(), b.personId());
     }
@@ -141,7 +147,7 @@ class SubmitFormTest {
         Field id = new Field("fld_custid01", "customer", FieldType.TEXT, "Customer", false, null, null, "id");
         Form form = stored("frm_byid00001", false, EMAIL, id);
 
-        Submission s = submitForm.submit(form, values("email", "ada@example.com", "customer", "cus_42"), META);
+        Submission s = accept(form, values("email", "ada@example.com", "customer", "cus_42"));
 
         assertEquals(Ids.person(WS, "id", "cus_42"), s.personId());
         PersonUpsert u = people.upserts.get(0);
@@ -155,7 +161,7 @@ class SubmitFormTest {
         Field comment = new Field("fld_comment1", "comment", FieldType.TEXTAREA, "Comment", true, null, null, null);
         Form form = stored("frm_anon00001", false, comment);
 
-        Submission s = submitForm.submit(form, values("comment", "Nice"), META);
+        Submission s = accept(form, values("comment", "Nice"));
 
         assertNull(s.personId());
         assertTrue(people.upserts.isEmpty());
@@ -168,9 +174,9 @@ class SubmitFormTest {
     void submit_whenAccepted_incrementsTheFormCount() {
         Form form = contactForm(false);
 
-        submitForm.submit(form, values("email", "a@example.com"), META);
+        accept(form, values("email", "a@example.com"));
         assertEquals(1, forms.count(form));
-        submitForm.submit(form, values("email", "b@example.com"), META);
+        accept(form, values("email", "b@example.com"));
         assertEquals(2, forms.count(form));
     }
 
@@ -178,7 +184,7 @@ class SubmitFormTest {
     void submit_whenAccepted_publishesExactlyOneFormSubmittedWithValuesByNameAndAttribute() {
         Form form = contactForm(false);
 
-        Submission s = submitForm.submit(form, values("email", "Ada@Example.com", "fname", "Ada", "age", "36"), META);
+        Submission s = accept(form, values("email", "Ada@Example.com", "fname", "Ada", "age", "36"));
 
         assertEquals(1, events.published.size());
         FormSubmitted e = events.published.get(0);
@@ -197,8 +203,8 @@ class SubmitFormTest {
     void submit_whenTwoSubmissions_publishesOneEventEachWithDistinctIds() {
         Form form = contactForm(false);
 
-        Submission a = submitForm.submit(form, values("email", "a@example.com"), META);
-        Submission b = submitForm.submit(form, values("email", "b@example.com"), META);
+        Submission a = accept(form, values("email", "a@example.com"));
+        Submission b = accept(form, values("email", "b@example.com"));
 
         assertEquals(List.of(a.id(), b.id()), events.published.stream().map(FormSubmitted::submissionId).toList());
         assertNotEquals(events.published.get(0).eventId(), events.published.get(1).eventId());
@@ -208,7 +214,7 @@ class SubmitFormTest {
     void submit_whenUnknownNameSent_learnsFieldOnStoredFormAndKeysValueByNewId() {
         Form form = contactForm(false);
 
-        Submission s = submitForm.submit(form, values("email", "ada@example.com", "utm_source", "newsletter"), META);
+        Submission s = accept(form, values("email", "ada@example.com", "utm_source", "newsletter"));
 
         Form updated = forms.find(form.key()).orElseThrow();
         Field learned = updated.field("utm_source").orElseThrow();
@@ -224,7 +230,7 @@ class SubmitFormTest {
         Form form = contactForm(false);
 
         var e = assertThrows(IntakeException.Invalid.class,
-                () -> submitForm.submit(form, values("fname", "Ada", "utm", "x"), META));
+                () -> accept(form, values("fname", "Ada", "utm", "x")));
 
         assertEquals("missing_required_fields", e.code());
         assertEquals(List.of("email"), e.fields());
@@ -239,7 +245,7 @@ class SubmitFormTest {
     void submit_whenCallerChosenFormId_storesUnderWorkspaceScopedKey() {
         Form form = stored("newsletter", false, EMAIL);
 
-        Submission s = submitForm.submit(form, values("email", "ada@example.com"), META);
+        Submission s = accept(form, values("email", "ada@example.com"));
 
         assertEquals("ws_a:newsletter", form.key());
         assertTrue(submissions.find("ws_a:newsletter", s.id()).isPresent());
@@ -277,9 +283,180 @@ class SubmitFormTest {
         Form form = new Form(WS, "frm_learns001", "Notes", List.of(note), null, false,
                 dev.intake.domain.FormStatus.NEEDS_MAPPING, NOW, NOW, 1);
         forms.create(form);
-        submitForm.submit(form, values("note", "hi", "email", "ada@example.com"), META);
+        accept(form, values("note", "hi", "email", "ada@example.com"));
         Form after = forms.find(form.key()).orElseThrow();
         assertEquals(dev.intake.domain.FormStatus.ACTIVE, after.status());
         assertEquals(2, after.fields().size());
+    }
+
+    // Guards: rate limit, honeypot, CAPTCHA.
+
+    private SubmitForm.Outcome publicSubmit(Form form, Map<String, Object> values) {
+        return submitForm.submit(form, values, META, SubmitForm.Checks.PUBLIC);
+    }
+
+    @Test
+    void submit_whenPublicAndEleventhInAMinute_isRateLimitedWithRetryAfter() {
+        Form form = contactForm(false);
+        for (int i = 0; i < SubmitForm.RATE_LIMIT; i++) publicSubmit(form, values("email", "a" + i + "@example.com"));
+
+        var e = assertThrows(IntakeException.RateLimited.class, () -> publicSubmit(form, values("email", "x@example.com")));
+
+        assertEquals(53, e.retryAfterSeconds(), "NOW is 05:06:07, so the window ends in 53 s");
+        assertEquals(SubmitForm.RATE_LIMIT, submissions.all().size(), "the refused submission is not stored");
+    }
+
+    @Test
+    void submit_whenApiOrBackend_isNeverRateLimited() {
+        Form form = contactForm(false);
+        for (int i = 0; i < SubmitForm.RATE_LIMIT + 5; i++) accept(form, values("email", "a" + i + "@example.com"));
+
+        assertEquals(SubmitForm.RATE_LIMIT + 5, submissions.all().size());
+        assertTrue(rateLimiter.counts.isEmpty());
+    }
+
+    @Test
+    void submit_whenHoneypotFilled_returnsSuccessAndStoresNothing() {
+        Form form = contactForm(false);
+
+        var outcome = publicSubmit(form, values("email", "bot@example.com", "_gotcha", "http://spam.example"));
+
+        assertTrue(outcome instanceof SubmitForm.Outcome.Dropped, outcome.toString());
+        assertTrue(Ids.isSubmission(outcome.submissionId()), "a bot cannot tell a drop from a success");
+        assertTrue(submissions.all().isEmpty());
+        assertTrue(people.upserts.isEmpty());
+        assertTrue(events.published.isEmpty());
+    }
+
+    @Test
+    void submit_whenHoneypotEmpty_acceptsAndNeverStoresTheHoneypotField() {
+        Form form = contactForm(false);
+
+        var outcome = publicSubmit(form, values("email", "ada@example.com", "_gotcha", ""));
+
+        var s = ((SubmitForm.Outcome.Accepted) outcome).submission();
+        assertEquals(Map.of("fld_email001", "ada@example.com"), s.data());
+        assertEquals(3, forms.find(form.key()).orElseThrow().fields().size(), "the honeypot is not learned as a field");
+    }
+
+    @Test
+    void submit_whenFormNamesItsOwnHoneypot_usesThatField() {
+        Form form = stored("frm_honey0001", false, EMAIL);
+        form = forms.update(new Form(WS, form.id(), "Contact", form.fields(),
+                new dev.intake.domain.FormSettings(null, null, null, null, "website", null), false, null, NOW, NOW, form.version()));
+
+        assertTrue(publicSubmit(form, values("email", "bot@example.com", "website", "x")) instanceof SubmitForm.Outcome.Dropped);
+        assertTrue(publicSubmit(form, values("email", "ada@example.com", "_gotcha", "x")) instanceof SubmitForm.Outcome.Accepted,
+                "with a custom honeypot, _gotcha is an ordinary field");
+    }
+
+    private Form captchaForm() {
+        Form form = stored("frm_captcha01", false, EMAIL);
+        var settings = new dev.intake.domain.FormSettings(null, null, null, null, null,
+                new dev.intake.domain.CaptchaSettings(dev.intake.domain.CaptchaSettings.Provider.TURNSTILE, "0x-secret"));
+        return forms.update(new Form(WS, form.id(), "Contact", form.fields(), settings, false, null, NOW, NOW, form.version()));
+    }
+
+    @Test
+    void submit_whenCaptchaTokenMissing_isRefusedNamingTheField() {
+        Form form = captchaForm();
+
+        var e = assertThrows(IntakeException.Invalid.class, () -> publicSubmit(form, values("email", "ada@example.com")));
+
+        assertEquals("captcha_required", e.code());
+        assertEquals(List.of("cf-turnstile-response"), e.fields());
+        assertTrue(submissions.all().isEmpty());
+    }
+
+    @Test
+    void submit_whenCaptchaTokenRejected_isRefused() {
+        Form form = captchaForm();
+
+        var e = assertThrows(IntakeException.Invalid.class,
+                () -> publicSubmit(form, values("email", "ada@example.com", "cf-turnstile-response", "forged")));
+
+        assertEquals("captcha_failed", e.code());
+        assertEquals(List.of("turnstile:0x-secret:forged:203.0.113.9"), captcha.asked);
+        assertTrue(submissions.all().isEmpty());
+    }
+
+    @Test
+    void submit_whenCaptchaTokenAccepted_storesWithoutTheToken() {
+        Form form = captchaForm();
+
+        var outcome = publicSubmit(form, values("email", "ada@example.com", "cf-turnstile-response", StubCaptcha.GOOD));
+
+        assertEquals(Map.of("fld_email001", "ada@example.com"), ((SubmitForm.Outcome.Accepted) outcome).submission().data());
+    }
+
+    // Backend (Customer.io) rules: registration and identifiers.
+
+    private static final dev.intake.domain.Workspace WORKSPACE = new dev.intake.domain.Workspace(WS, "A", "site_a", NOW);
+
+    @Test
+    void siteForm_whenUnknown_registersItWithTheCallersId() {
+        Form form = submitForm.siteForm(WORKSPACE, "contact-us");
+
+        assertEquals("contact-us", form.id());
+        assertEquals(WS + ":contact-us", form.key());
+        assertEquals(form, forms.find(WS + ":contact-us").orElseThrow());
+    }
+
+    @Test
+    void siteForm_whenWorkspaceDisablesRegistration_throwsNotFound() {
+        var closed = new dev.intake.domain.Workspace(WS, "A", "site_a", NOW, List.of(), false);
+
+        assertThrows(IntakeException.NotFound.class, () -> submitForm.siteForm(closed, "contact-us"));
+        assertTrue(forms.find(WS + ":contact-us").isEmpty());
+    }
+
+    @Test
+    void siteForm_whenGeneratedIdOfAnotherWorkspace_throwsNotFound() {
+        contactForm(false);
+        var other = new dev.intake.domain.Workspace("ws_b", "B", "site_b", NOW);
+
+        assertThrows(IntakeException.NotFound.class, () -> submitForm.siteForm(other, "frm_contact001"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "a/b", "../x", "-lead", "sp ace"})
+    void siteForm_whenIdMalformed_throwsInvalid(String id) {
+        assertThrows(IntakeException.Invalid.class, () -> submitForm.siteForm(WORKSPACE, id));
+    }
+
+    @Test
+    void submit_whenBackendAndNoIdentifier_storesThenAsksForAMapping() {
+        Form form = submitForm.siteForm(WORKSPACE, "signup");
+
+        var e = assertThrows(IntakeException.Invalid.class, () -> submitForm.submit(form,
+                values("email_address", "ada@example.com", "first_name", "Ada"), META, SubmitForm.Checks.BACKEND));
+
+        assertEquals("identifier_not_mapped", e.code());
+        assertEquals(List.of("email_address", "first_name"), e.fields());
+        assertEquals(1, submissions.all().size(), "the submission is kept");
+        Form after = forms.find(form.key()).orElseThrow();
+        assertEquals(dev.intake.domain.FormStatus.NEEDS_MAPPING, after.status());
+        assertTrue(people.upserts.isEmpty());
+    }
+
+    @Test
+    void submit_whenDoubleOptInAndPending_flagsTheEventForConfirmation() {
+        Form form = contactForm(true);
+
+        accept(form, values("email", "ada@example.com"));
+
+        assertTrue(events.published.get(0).confirmationRequired());
+    }
+
+    @Test
+    void submit_whenDoubleOptInButAlreadyOptedIn_needsNoConfirmation() {
+        contactForm(false);
+        Form single = forms.find("frm_contact001").orElseThrow();
+        accept(single, values("email", "ada@example.com"));
+        Form doubleOptIn = stored("frm_double001", true, EMAIL);
+
+        accept(doubleOptIn, values("email", "ada@example.com"));
+
+        assertEquals(false, events.published.get(1).confirmationRequired());
     }
 }

@@ -31,7 +31,7 @@ class EventJsonTest {
         Map<String, Object> attributes = new LinkedHashMap<>(data);
         attributes.put("first_name", "Ada \"the first\" L\u00f6velace \u2603");
         return new FormSubmitted("evt_0000000000000001", "ws_a", "frm_contact001", "sub_0000000000000001",
-                personId, data, attributes, Source.ACTION, AT);
+                personId, data, attributes, Source.ACTION, AT, false);
     }
 
     private static JsonNode tree(String json) throws Exception {
@@ -51,7 +51,7 @@ class EventJsonTest {
     @Test
     void read_whenNumberHasTrailingZeros_keepsItsValue() {
         FormSubmitted e = new FormSubmitted("evt_1", "ws_a", "f", "sub_1", null,
-                Map.of("price", new BigDecimal("4.50")), Map.of(), Source.API, AT);
+                Map.of("price", new BigDecimal("4.50")), Map.of(), Source.API, AT, false);
 
         BigDecimal back = (BigDecimal) EventJson.read(EventJson.write(e)).data().get("price");
 
@@ -68,7 +68,7 @@ class EventJsonTest {
 
     @Test
     void read_whenDataEmpty_returnsEmptyMaps() {
-        FormSubmitted e = new FormSubmitted("evt_1", "ws_a", "f", "sub_1", null, Map.of(), Map.of(), Source.API, AT);
+        FormSubmitted e = new FormSubmitted("evt_1", "ws_a", "f", "sub_1", null, Map.of(), Map.of(), Source.API, AT, false);
 
         FormSubmitted back = EventJson.read(EventJson.write(e));
 

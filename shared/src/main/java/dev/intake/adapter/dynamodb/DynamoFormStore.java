@@ -147,7 +147,7 @@ public final class DynamoFormStore implements FormStore {
         item.put("id", s(f.id()));
         item.put("name", s(f.name()));
         item.put("fields", s(Json.write(FormJson.fields(f.fields()))));
-        item.put("settings", s(Json.write(FormJson.settings(f.settings()))));
+        item.put("settings", s(Json.write(FormJson.storedSettings(f.settings()))));
         item.put("doubleOptIn", bool(f.doubleOptIn()));
         item.put("status", s(f.status().name()));
         item.put("createdAt", s(f.createdAt().toString()));

@@ -5,6 +5,7 @@ import static dev.intake.adapter.dynamodb.Dynamo.*;
 import dev.intake.application.port.PersonStore;
 import dev.intake.domain.ConsentRecord;
 import dev.intake.domain.ConsentState;
+import dev.intake.domain.IntakeException;
 import dev.intake.domain.Person;
 import dev.intake.domain.PersonUpsert;
 import dev.intake.domain.Source;
@@ -17,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * People table: {@code PERSON#<workspaceId>#<personId>} / {@code PERSON}. The person id is derived from
@@ -36,7 +39,7 @@ public final class DynamoPersonStore implements PersonStore {
     }
 
     @Override
-    public void upsert(PersonUpsert u) {
+    public ConsentState upsert(PersonUpsert u) {
         List<String> set = new ArrayList<>();
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
@@ -82,10 +85,32 @@ public final class DynamoPersonStore implements PersonStore {
         }
         String expression = "SET " + String.join(", ", set) + (u.submissionRef() != null ? " ADD subs :sub" : "");
         if (u.submissionRef() != null) values.put(":sub", AttributeValue.fromSs(List.of(u.submissionRef())));
-        run(() -> db.updateItem(r -> r.tableName(table).key(key(pk(u.workspaceId(), u.personId()), "PERSON"))
+        var res = call(() -> db.updateItem(r -> r.tableName(table).key(key(pk(u.workspaceId(), u.personId()), "PERSON"))
                 .updateExpression(expression)
                 .expressionAttributeNames(names.isEmpty() ? null : names)
-                .expressionAttributeValues(values)));
+                .expressionAttributeValues(values)
+                .returnValues(ReturnValue.UPDATED_NEW)));
+        String consent = res.hasAttributes() ? str(res.attributes(), "consent") : null;
+        return consent == null ? c.state() : ConsentState.valueOf(consent);
+    }
+
+    @Override
+    public void confirmConsent(String workspaceId, String personId, ConsentRecord c) {
+        Map<String, AttributeValue> record = new LinkedHashMap<>();
+        record.put("state", s(c.state().name()));
+        record.put("at", s(c.at().toString()));
+        if (c.ip() != null) record.put("ip", s(c.ip()));
+        record.put("formId", s(c.formId()));
+        record.put("source", s(c.source().wireName()));
+        try {
+            run(() -> db.updateItem(r -> r.tableName(table).key(key(pk(workspaceId, personId), "PERSON"))
+                    .updateExpression("SET consent = :c, consentRecord = :r, updatedAt = :now")
+                    .conditionExpression("attribute_exists(pk)")
+                    .expressionAttributeValues(Map.of(":c", s(c.state().name()), ":r", AttributeValue.fromM(record),
+                            ":now", s(c.at().toString())))));
+        } catch (ConditionalCheckFailedException e) {
+            throw new IntakeException.NotFound("Person");
+        }
     }
 
     @Override

@@ -40,6 +40,8 @@ public final class DynamoWorkspaceStore implements WorkspaceStore {
         ws.put("name", s(w.name()));
         ws.put("siteId", s(w.siteId()));
         ws.put("createdAt", s(w.createdAt().toString()));
+        if (!w.redirectHosts().isEmpty()) ws.put("redirectHosts", AttributeValue.fromL(w.redirectHosts().stream().map(Dynamo::s).toList()));
+        ws.put("autoRegister", bool(w.autoRegisterForms()));
         writes.add(put(ws));
         Map<String, AttributeValue> site = new HashMap<>(key("SITE#" + w.siteId(), "SITE"));
         site.put("ws", s(w.id()));
@@ -64,8 +66,20 @@ public final class DynamoWorkspaceStore implements WorkspaceStore {
     public Optional<Workspace> find(String workspaceId) {
         var item = call(() -> db.getItem(r -> r.tableName(table).key(key("WS#" + workspaceId, "WS")).consistentRead(true))).item();
         if (item == null || item.isEmpty()) return Optional.empty();
+        AttributeValue hosts = item.get("redirectHosts");
+        AttributeValue auto = item.get("autoRegister");
         return Optional.of(new Workspace(str(item, "id"), str(item, "name"), str(item, "siteId"),
-                Instant.parse(str(item, "createdAt"))));
+                Instant.parse(str(item, "createdAt")),
+                hosts == null || !hosts.hasL() ? List.of() : hosts.l().stream().map(AttributeValue::s).toList(),
+                auto == null || !Boolean.FALSE.equals(auto.bool())));
+    }
+
+    @Override
+    public Optional<Workspace> findBySite(String siteId) {
+        if (siteId == null || siteId.isBlank() || siteId.length() > 128) return Optional.empty();
+        var item = call(() -> db.getItem(r -> r.tableName(table).key(key("SITE#" + siteId, "SITE")))).item();
+        if (item == null || item.isEmpty()) return Optional.empty();
+        return find(str(item, "ws"));
     }
 
     @Override

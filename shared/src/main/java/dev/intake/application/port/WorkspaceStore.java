@@ -13,4 +13,7 @@ public interface WorkspaceStore {
     Optional<Workspace> find(String workspaceId);
 
     Optional<Credential> findCredential(String hash);
+
+    /** The workspace whose public site id this is. */
+    Optional<Workspace> findBySite(String siteId);
 }

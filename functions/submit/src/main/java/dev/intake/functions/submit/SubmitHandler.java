@@ -4,27 +4,38 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.intake.application.Authenticator;
 import dev.intake.application.SubmitForm;
+import dev.intake.application.SubmitForm.Checks;
 import dev.intake.config.Services;
 import dev.intake.domain.Form;
 import dev.intake.domain.IntakeException;
 import dev.intake.domain.Source;
-import dev.intake.domain.Submission;
 import dev.intake.domain.SubmissionMetadata;
+import dev.intake.domain.Workspace;
 import dev.intake.http.ApiRequest;
 import dev.intake.http.ApiResponse;
 import dev.intake.http.Bodies;
 import dev.intake.http.Cors;
+import dev.intake.http.Credentials;
 import dev.intake.http.Errors;
+import dev.intake.http.Idempotency;
 import dev.intake.http.Router;
 import dev.intake.json.Json;
 import java.util.Map;
 
-/** Public submit: {@code POST /api/forms/{formId}/submit} with flat JSON or an urlencoded body. */
+/**
+ * JSON submits: the public, CORS-enabled {@code POST /api/forms/{formId}/submit} (flat JSON or
+ * urlencoded), and Customer.io's backend {@code POST /api/v1/forms/{form_id}/submit} with
+ * {@code {"data":{…}}} and HTTP Basic {@code site_id:track_key}.
+ */
 public final class SubmitHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
-    static final String ROUTE = "/api/forms/{formId}/submit";
+    static final String PUBLIC = "/api/forms/{formId}/submit";
+    static final String BACKEND = "/api/v1/forms/{form_id}/submit";
 
     private final SubmitForm submitForm;
+    private final Authenticator auth;
+    private final Idempotency idempotency;
     private final Router router;
 
     public SubmitHandler() {
@@ -33,7 +44,12 @@ public final class SubmitHandler implements RequestHandler<APIGatewayProxyReques
 
     public SubmitHandler(Services services) {
         this.submitForm = services.submitForm;
-        this.router = new Router().on("POST", ROUTE, this::submit).on("OPTIONS", ROUTE, this::preflight);
+        this.auth = services.authenticator;
+        this.idempotency = services.idempotency;
+        this.router = new Router()
+                .on("POST", PUBLIC, this::publicSubmit)
+                .on("OPTIONS", PUBLIC, this::preflight)
+                .on("POST", BACKEND, this::backendSubmit);
     }
 
     @Override
@@ -41,16 +57,17 @@ public final class SubmitHandler implements RequestHandler<APIGatewayProxyReques
         return router.handle(event);
     }
 
-    private ApiResponse submit(ApiRequest req) {
+    private ApiResponse publicSubmit(ApiRequest req) {
         Map<String, String> cors = Cors.headers(req, null);
         try {
             Form form = submitForm.publicForm(req.pathParam("formId"));
             cors = Cors.headers(req, form.settings());
             form.settings().requireOrigin(req.header("Origin"));
-            var metadata = new SubmissionMetadata(req.sourceIp(), req.header("User-Agent"), req.header("Referer"), Source.FORM);
-            Submission s = submitForm.submit(form, Bodies.flatValues(req), metadata);
-            var body = Json.object().put("success", true).put("submissionId", s.id());
-            return ApiResponse.json(201, body).headers(cors);
+            return idempotency.run(req, "public#" + form.key(), r -> {
+                var metadata = new SubmissionMetadata(r.sourceIp(), r.header("User-Agent"), r.header("Referer"), Source.FORM);
+                var outcome = submitForm.submit(form, Bodies.flatValues(r), metadata, Checks.PUBLIC);
+                return ApiResponse.json(201, Json.object().put("success", true).put("submissionId", outcome.submissionId()));
+            }, Errors::toResponse).headers(cors);
         } catch (RuntimeException e) {
             return Errors.toResponse(e).headers(cors);
         }
@@ -64,5 +81,18 @@ public final class SubmitHandler implements RequestHandler<APIGatewayProxyReques
             // Let the browser send the POST, whose 404 it can then read.
         }
         return ApiResponse.empty(204).headers(Cors.headers(req, form == null ? null : form.settings()));
+    }
+
+    private ApiResponse backendSubmit(ApiRequest req) {
+        String[] basic = Credentials.basic(req);
+        Workspace ws = auth.workspaceForSite(basic == null ? null : basic[0], basic == null ? null : basic[1]);
+        String formId = req.pathParam("form_id");
+        return idempotency.run(req, "backend#" + ws.id() + "#" + formId, r -> {
+            Map<String, Object> data = Bodies.dataObject(r);
+            Form form = submitForm.siteForm(ws, formId);
+            var metadata = new SubmissionMetadata(r.sourceIp(), r.header("User-Agent"), r.header("Referer"), Source.API);
+            submitForm.submit(form, data, metadata, Checks.BACKEND);
+            return ApiResponse.empty(204);
+        }, Errors::toResponse);
     }
 }
