@@ -12,15 +12,29 @@ import org.testcontainers.utility.DockerImageName;
  */
 public final class TestStack {
     private static IntakeLocal stack;
+    private static CaptchaStub captcha;
 
     private TestStack() {}
 
     public static synchronized IntakeLocal get() {
         if (stack == null) {
+            try {
+                captcha = new CaptchaStub();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("could not start the CAPTCHA stub", e);
+            }
+            // The stack reads this when it starts: every provider's verify URL points at the stub.
+            System.setProperty("INTAKE_CAPTCHA_VERIFY_URL", captcha.url());
             stack = start();
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
         }
         return stack;
+    }
+
+    /** The CAPTCHA provider stub the stack verifies tokens with. */
+    static synchronized CaptchaStub captcha() {
+        get();
+        return captcha;
     }
 
     public static String backend() {

@@ -12,6 +12,8 @@ import dev.intake.http.ApiRequest;
 import dev.intake.http.ApiResponse;
 import dev.intake.http.Bodies;
 import dev.intake.http.Credentials;
+import dev.intake.http.Errors;
+import dev.intake.http.Idempotency;
 import dev.intake.http.Router;
 import dev.intake.json.FormJson;
 import dev.intake.json.Json;
@@ -24,6 +26,7 @@ public final class FormsHandler implements RequestHandler<APIGatewayProxyRequest
 
     private final Authenticator auth;
     private final ManageForms forms;
+    private final Idempotency idempotency;
     private final Router router;
 
     public FormsHandler() {
@@ -33,6 +36,7 @@ public final class FormsHandler implements RequestHandler<APIGatewayProxyRequest
     public FormsHandler(Services services) {
         this.auth = services.authenticator;
         this.forms = services.manageForms;
+        this.idempotency = services.idempotency;
         this.router = new Router()
                 .on("GET", FORMS, this::list)
                 .on("POST", FORMS, this::create)
@@ -58,7 +62,8 @@ public final class FormsHandler implements RequestHandler<APIGatewayProxyRequest
 
     private ApiResponse create(ApiRequest req) {
         String ws = workspace(req);
-        return ApiResponse.json(201, FormJson.view(forms.create(ws, FormJson.parseDraft(Bodies.jsonObject(req)))));
+        return idempotency.run(req, "forms#" + ws, r ->
+                ApiResponse.json(201, FormJson.view(forms.create(ws, FormJson.parseDraft(Bodies.jsonObject(r))))), Errors::toResponse);
     }
 
     private ApiResponse get(ApiRequest req) {
