@@ -1,0 +1,68 @@
+package dev.intake.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.intake.application.CreateWorkspace;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The public JSON route's rate limit over real HTTP: 10 a minute per IP and form, from the request context. */
+class RateLimitIT {
+    private static HttpResponse<String> submit(String formId, int i, String... headers) {
+        String[] all = new String[headers.length + 2];
+        all[0] = "Content-Type";
+        all[1] = "application/json";
+        System.arraycopy(headers, 0, all, 2, headers.length);
+        return Http.send("POST", "/api/forms/" + formId + "/submit", "{\"email\":\"rl" + i + "@example.com\"}", all);
+    }
+
+    private static long count(CreateWorkspace.Secrets ws, String formId) {
+        var res = Http.send("GET", "/api/workspaces/" + ws.workspaceId() + "/forms/" + formId, null, "x-api-key", ws.apiKey());
+        return Http.json(res).path("_count").path("submissions").asLong();
+    }
+
+    @Test
+    void publicSubmit_whenEleventhInAMinute_is429JsonWithRetryAfterAndCors() {
+        var ws = Fixtures.workspace();
+        String formId = Fixtures.seedForm(ws, false).path("id").asText();
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 10; i++) statuses.add(submit(formId, i).statusCode());
+
+        var eleventh = submit(formId, 10, "Origin", "https://www.example.com");
+
+        assertEquals(List.of(201, 201, 201, 201, 201, 201, 201, 201, 201, 201), statuses);
+        assertEquals(429, eleventh.statusCode(), eleventh.body());
+        assertEquals("rate_limited", Http.json(eleventh).path("error").path("code").asText());
+        int retryAfter = Integer.parseInt(eleventh.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
+        assertEquals("*", eleventh.headers().firstValue("Access-Control-Allow-Origin").orElseThrow(),
+                "a browser can read the 429");
+        assertEquals(10, count(ws, formId));
+    }
+
+    @Test
+    void publicSubmit_whenClientSpoofsForwardedFor_isStillLimitedByItsRealAddress() {
+        var ws = Fixtures.workspace();
+        String formId = Fixtures.seedForm(ws, false).path("id").asText();
+        int created = 0;
+        for (int i = 0; i < 15; i++) {
+            var res = submit(formId, i, "X-Forwarded-For", "198.51.100." + i, "X-Real-IP", "198.51.100." + i);
+            if (res.statusCode() == 201) created++;
+        }
+        assertEquals(10, created);
+        assertEquals(10, count(ws, formId));
+    }
+
+    @Test
+    void publicSubmit_whenOtherFormOfSameClient_hasItsOwnLimit() {
+        var ws = Fixtures.workspace();
+        String first = Fixtures.seedForm(ws, false).path("id").asText();
+        String second = Fixtures.seedForm(ws, false).path("id").asText();
+        for (int i = 0; i < 11; i++) submit(first, i);
+
+        assertEquals(201, submit(second, 0).statusCode());
+    }
+}
