@@ -53,7 +53,12 @@ public final class ConsentTokens {
         } catch (IllegalArgumentException e) {
             throw invalid("invalid_token", "The confirmation link is not valid");
         }
-        if (!MessageDigest.isEqual(mac(payload), signature)) throw invalid("invalid_token", "The confirmation link is not valid");
+        // Compare the text as issued: base64 ignores a last character's unused bits, and an altered link
+        // must never pass.
+        byte[] expected = (b64(payload) + "." + b64(mac(payload))).getBytes(StandardCharsets.UTF_8);
+        if (signature.length == 0 || !MessageDigest.isEqual(expected, token.getBytes(StandardCharsets.UTF_8))) {
+            throw invalid("invalid_token", "The confirmation link is not valid");
+        }
         String[] parts = new String(payload, StandardCharsets.UTF_8).split("\\|", -1);
         if (parts.length != 5 || !parts[0].equals(VERSION)) throw invalid("invalid_token", "The confirmation link is not valid");
         Instant expires = Instant.ofEpochSecond(Long.parseLong(parts[4]));

@@ -94,9 +94,10 @@ public final class SubmitForm {
     }
 
     /**
-     * Finds a form of {@code workspace} by the id a site or backend uses, registering it when it is unknown
-     * and the workspace allows it (Customer.io's forms are created by their first submission). Generated
-     * {@code frm_} ids are never registered: they are only found.
+     * Finds a form of {@code workspace} by the id a site or backend uses. An unknown id gives a form to
+     * register (version 0, not stored yet) when the workspace allows it: {@link #submit} stores it with the
+     * first submission it accepts, so a rejected post registers nothing (Customer.io's forms are created
+     * by their first submission). Generated {@code frm_} ids are never registered: they are only found.
      */
     public Form siteForm(Workspace workspace, String formId) {
         if (formId == null || formId.isBlank()) {
@@ -106,20 +107,12 @@ public final class SubmitForm {
             throw new IntakeException.Invalid("invalid_form_id",
                     "'form_id' must be 1 to 128 letters, digits or . _ ~ : @ - and start with a letter or digit", List.of("form_id"));
         }
-        String key = Form.key(workspace.id(), formId);
         var found = siteFormIfExists(workspace, formId);
         if (found.isPresent()) return found.get();
         if (formId.startsWith("frm_") || !workspace.autoRegisterForms()) throw new IntakeException.NotFound("Form");
         Instant now = clock.instant();
-        Form registered = new Form(workspace.id(), formId, formId, List.of(), FormSettings.DEFAULT, false,
-                Form.statusFor(List.of()), now, now, 1);
-        try {
-            forms.create(registered);
-            return registered;
-        } catch (IntakeException.Conflict raced) {
-            // A concurrent first submission registered it: use theirs.
-            return forms.find(key).orElseThrow(() -> new IntakeException.NotFound("Form"));
-        }
+        return new Form(workspace.id(), formId, formId, List.of(), FormSettings.DEFAULT, false,
+                Form.statusFor(List.of()), now, now, 0);
     }
 
     /** A form of {@code workspace} by its site-facing id, without registering it. */
@@ -169,12 +162,18 @@ public final class SubmitForm {
 
     private Submission store(Form form, Map<String, Object> values, SubmissionMetadata metadata, Checks checks, Instant now) {
         SubmissionValidator.Result result = SubmissionValidator.validate(form, values);
-        for (int attempt = 1; !result.learned().isEmpty(); attempt++) {
+        for (int attempt = 1; form.version() == 0 || !result.learned().isEmpty(); attempt++) {
             try {
-                form = forms.update(form.withAddedFields(result.learned(), clock.instant()));
+                Form learned = form.withAddedFields(result.learned(), clock.instant());
+                if (form.version() == 0) {
+                    form = learned.registered();
+                    forms.create(form);
+                } else {
+                    form = forms.update(learned);
+                }
                 break;
             } catch (IntakeException.Conflict lostRace) {
-                // Another submission taught the form a field first: learn from the newer form.
+                // Another submission registered the form or taught it a field first: learn from theirs.
                 if (attempt == 3) throw new IntakeException.Unavailable("The form is being changed; retry", 1);
                 form = forms.find(form.key()).orElseThrow(() -> new IntakeException.NotFound("Form"));
                 result = SubmissionValidator.validate(form, values);

@@ -49,6 +49,11 @@ public record Form(String workspaceId, String id, String name, List<Field> field
         return identified ? FormStatus.ACTIVE : FormStatus.NEEDS_MAPPING;
     }
 
+    /** This form as first stored: version 1 (version 0 is a form that is being registered). */
+    public Form registered() {
+        return new Form(workspaceId, id, name, fields, settings, doubleOptIn, status, createdAt, updatedAt, 1);
+    }
+
     public Form withAddedFields(List<Field> added, Instant now) {
         List<Field> all = new ArrayList<>(fields);
         all.addAll(added);

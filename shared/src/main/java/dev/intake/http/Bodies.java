@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.intake.domain.IntakeException;
 import dev.intake.json.Json;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -107,11 +106,34 @@ public final class Bodies {
         return out;
     }
 
+    /**
+     * Percent-decodes to bytes, then decodes them as strict UTF-8: {@link java.net.URLDecoder} would
+     * silently turn bytes of another charset (a Latin-1 page's {@code %E9}) into U+FFFD.
+     */
     private static String decode(String s) {
+        if (s.indexOf('%') < 0) return s.replace('+', ' ');
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
+                int lo = hi < 0 ? -1 : Character.digit(s.charAt(i + 2), 16);
+                if (lo < 0) throw new IntakeException.Invalid("invalid_body", "The form body is not valid urlencoded data");
+                out.write(hi * 16 + lo);
+                i += 2;
+            } else if (c == '+') {
+                out.write(' ');
+            } else {
+                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                if (Character.isHighSurrogate(c) && i + 1 < s.length()) b = s.substring(i, ++i + 1).getBytes(StandardCharsets.UTF_8);
+                out.writeBytes(b);
+            }
+        }
         try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new IntakeException.Invalid("invalid_body", "The form body is not valid urlencoded data");
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(out.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            throw new IntakeException.Invalid("invalid_encoding", "The form body is not valid UTF-8 once decoded; send the page as UTF-8");
         }
     }
 

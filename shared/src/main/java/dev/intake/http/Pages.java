@@ -25,7 +25,7 @@ public final class Pages {
         ApiResponse json = Errors.toResponse(t);
         String message = t instanceof IntakeException e ? e.getMessage() : "Something went wrong on our side. Please try again later.";
         String title = switch (json.status()) {
-            case 404 -> "Form not found";
+            case 404 -> "Not found";
             case 413 -> "Submission too large";
             case 429 -> "Too many submissions";
             case 503 -> "Please try again";

@@ -45,6 +45,19 @@ class ConsentTokensTest {
     }
 
     @Test
+    void verify_whenAnyCharacterOfTheTokenChanges_isInvalid() {
+        String t = tokens.issue("ws_a", "per_1", "frm_1", NOW);
+        for (int i = 0; i < t.length(); i++) {
+            if (t.charAt(i) == '.') continue;
+            char c = t.charAt(i);
+            // The neighbouring base64url character differs only in its low bit, which base64 may ignore.
+            char other = c == 'A' ? 'B' : (char) (c ^ 1);
+            String altered = t.substring(0, i) + other + t.substring(i + 1);
+            assertThrows(IntakeException.Invalid.class, () -> tokens.verify(altered, NOW), "position " + i);
+        }
+    }
+
+    @Test
     void verify_whenGarbage_isInvalidNotA500() {
         for (String t : new String[] {"", "abc", ".", "a.b", "%%%.%%%", "a".repeat(5000)}) {
             assertThrows(IntakeException.Invalid.class, () -> tokens.verify(t, NOW), t);

@@ -394,12 +394,41 @@ class SubmitFormTest {
     private static final dev.intake.domain.Workspace WORKSPACE = new dev.intake.domain.Workspace(WS, "A", "site_a", NOW);
 
     @Test
-    void siteForm_whenUnknown_registersItWithTheCallersId() {
+    void siteForm_whenUnknown_registersItWithItsFirstAcceptedSubmission() {
         Form form = submitForm.siteForm(WORKSPACE, "contact-us");
+        assertEquals(0, form.version());
+        assertTrue(forms.find(WS + ":contact-us").isEmpty(), "nothing is stored until a submission is accepted");
 
-        assertEquals("contact-us", form.id());
-        assertEquals(WS + ":contact-us", form.key());
-        assertEquals(form, forms.find(WS + ":contact-us").orElseThrow());
+        accept(form, values("email", "ada@example.com", "job title", "Engineer"));
+
+        Form stored = forms.find(WS + ":contact-us").orElseThrow();
+        assertEquals("contact-us", stored.id());
+        assertEquals(List.of("email", "job title"), stored.fields().stream().map(Field::name).toList());
+        assertEquals(1, submissions.all(WS + ":contact-us").size());
+    }
+
+    @Test
+    void submit_whenRejectedForAnUnknownForm_registersNothing() {
+        Form form = submitForm.siteForm(WORKSPACE, "junk");
+        Map<String, Object> tooMany = new LinkedHashMap<>();
+        for (int i = 0; i <= Form.MAX_FIELDS; i++) tooMany.put("f" + i, "x");
+
+        assertThrows(IntakeException.Invalid.class, () -> accept(form, tooMany));
+        assertTrue(publicSubmit(form, values("email", "bot@example.com", "_gotcha", "x")) instanceof SubmitForm.Outcome.Dropped);
+
+        assertTrue(forms.find(WS + ":junk").isEmpty());
+    }
+
+    @Test
+    void submit_whenTwoFirstSubmissionsRace_bothLandOnOneForm() {
+        Form a = submitForm.siteForm(WORKSPACE, "raced");
+        Form b = submitForm.siteForm(WORKSPACE, "raced");
+        accept(a, values("email", "a@example.com"));
+
+        accept(b, values("email", "b@example.com", "note", "hi"));
+
+        assertEquals(List.of("email", "note"), forms.find(WS + ":raced").orElseThrow().fields().stream().map(Field::name).toList());
+        assertEquals(2, submissions.all(WS + ":raced").size());
     }
 
     @Test

@@ -253,4 +253,35 @@ class BodiesTest {
 
         assertEquals("too_deep", e.code());
     }
+
+    @Test
+    void formValues_whenPercentEncodedUtf8_decodesIt() {
+        var values = Bodies.formValues(request(FORM, "name=Zo%C3%AB+%E6%97%A5%E6%9C%AC&emoji=%F0%9F%98%80&raw=\u00e9t\u00e9"));
+
+        assertEquals("Zo\u00eb \u65e5\u672c", values.get("name"));
+        assertEquals("\ud83d\ude00", values.get("emoji"));
+        assertEquals("\u00e9t\u00e9", values.get("raw"));
+    }
+
+    @Test
+    void formValues_whenPercentBytesAreLatin1_isInvalidEncodingNotReplacementCharacters() {
+        var e = assertThrows(IntakeException.Invalid.class, () -> Bodies.formValues(request(FORM, "name=Ren%E9e")));
+
+        assertEquals("invalid_encoding", e.code());
+    }
+
+    @Test
+    void formValues_whenPercentEscapeIsCutShort_isInvalidBody() {
+        for (String body : new String[] {"a=%", "a=%4", "a=%zz"}) {
+            var e = assertThrows(IntakeException.Invalid.class, () -> Bodies.formValues(request(FORM, body)), body);
+            assertEquals("invalid_body", e.code());
+        }
+    }
+
+    @Test
+    void formValues_whenJson_isUnsupportedContentType() {
+        var e = assertThrows(IntakeException.Invalid.class, () -> Bodies.formValues(request(JSON, "{\"a\":1}")));
+
+        assertEquals("unsupported_content_type", e.code());
+    }
 }
