@@ -133,13 +133,14 @@ public final class SubmitForm {
             }
         }
         Map<String, Object> data = new LinkedHashMap<>(values);
-        Object honeypot = data.remove(form.settings().honeypot());
-        Map<String, Object> tokens = new LinkedHashMap<>();
-        for (String f : CaptchaSettings.TOKEN_FIELDS) {
-            Object t = data.remove(f);
-            if (t != null) tokens.put(f, t);
-        }
         if (checks.spam()) {
+            // Browser-only control fields: never stored. Backends may use these names for real data.
+            Object honeypot = data.remove(form.settings().honeypot());
+            Map<String, Object> tokens = new LinkedHashMap<>();
+            for (String f : CaptchaSettings.TOKEN_FIELDS) {
+                Object t = data.remove(f);
+                if (t != null) tokens.put(f, t);
+            }
             if (filled(honeypot)) return new Outcome.Dropped(Ids.submission(now));
             verifyCaptcha(form.settings().captcha(), tokens, metadata.ip());
         }
@@ -162,6 +163,10 @@ public final class SubmitForm {
 
     private Submission store(Form form, Map<String, Object> values, SubmissionMetadata metadata, Checks checks, Instant now) {
         SubmissionValidator.Result result = SubmissionValidator.validate(form, values);
+        if (result.data().isEmpty()) {
+            throw new IntakeException.Invalid("empty_submission", "The submission has no values: every field is missing or blank");
+        }
+        Identity.of(form.withAddedFields(result.learned(), now), result.data()); // a bad identifier fails before any write
         for (int attempt = 1; form.version() == 0 || !result.learned().isEmpty(); attempt++) {
             try {
                 Form learned = form.withAddedFields(result.learned(), clock.instant());
@@ -179,19 +184,11 @@ public final class SubmitForm {
                 result = SubmissionValidator.validate(form, values);
             }
         }
-        Map<String, Object> byName = new LinkedHashMap<>();
-        Map<String, Object> byAttribute = new LinkedHashMap<>();
-        String email = null;
-        String externalId = null;
-        for (var e : result.data().entrySet()) {
-            Field f = form.field(e.getKey()).orElseThrow();
-            byName.put(f.name(), e.getValue());
-            byAttribute.put(f.attribute(), e.getValue());
-            if (f.attribute().equals("email") && e.getValue() instanceof String s) email = s.toLowerCase(Locale.ROOT);
-            else if (f.attribute().equals("id")) {
-                externalId = e.getValue() instanceof BigDecimal n ? n.toPlainString() : String.valueOf(e.getValue());
-            }
-        }
+        Identity who = Identity.of(form, result.data());
+        Map<String, Object> byName = who.byName();
+        Map<String, Object> byAttribute = who.byAttribute();
+        String email = who.email();
+        String externalId = who.externalId();
         String personId = externalId != null ? Ids.person(form.workspaceId(), "id", externalId)
                 : email != null ? Ids.person(form.workspaceId(), "email", email) : null;
 
@@ -220,6 +217,32 @@ public final class SubmitForm {
                     names);
         }
         return submission;
+    }
+
+    /** The values by field name and by attribute, and the identifiers among them. */
+    private record Identity(Map<String, Object> byName, Map<String, Object> byAttribute, String email, String externalId) {
+        static Identity of(Form form, Map<String, Object> data) {
+            Map<String, Object> byName = new LinkedHashMap<>();
+            Map<String, Object> byAttribute = new LinkedHashMap<>();
+            String email = null;
+            String externalId = null;
+            for (var e : data.entrySet()) {
+                Field f = form.field(e.getKey()).orElseThrow();
+                byName.put(f.name(), e.getValue());
+                byAttribute.put(f.attribute(), e.getValue());
+                if (f.attribute().equals("email") && e.getValue() instanceof String s) email = s.trim().toLowerCase(Locale.ROOT);
+                else if (f.attribute().equals("id")) externalId = identifier(f, e.getValue());
+            }
+            return new Identity(byName, byAttribute, email, externalId);
+        }
+    }
+
+    /** An {@code id} identifier: a string or a number (42 and 42.0 are one person); never a list or a boolean. */
+    private static String identifier(Field f, Object value) {
+        if (value instanceof BigDecimal n) return n.stripTrailingZeros().toPlainString();
+        if (value instanceof String s && !s.isBlank()) return s.trim();
+        throw new IntakeException.Invalid("invalid_identifier",
+                "Field '" + f.name() + "' maps to 'id', so it must be a string or a number", List.of(f.name()));
     }
 
     private static boolean filled(Object v) {

@@ -14,8 +14,8 @@ import java.util.function.Function;
 /**
  * {@code Idempotency-Key} for creating POSTs (Stripe's model). The first request with a key claims it and
  * runs; its response is stored for 24 hours and replayed to every retry with the same key and the same
- * body, which creates nothing new. The same key with another body is refused with 422. A response of 5xx
- * (our fault, or AWS's) is not stored, so the client's retry runs again; a claim whose request died
+ * body, which creates nothing new. The same key with another body is refused with 422. A 5xx (our fault,
+ * or AWS's) or a 429 (try later) is not stored, so the client's retry runs again; a claim whose request died
  * half-way lapses after {@link #LEASE}, and a retry then takes it over.
  */
 public final class Idempotency {
@@ -64,7 +64,7 @@ public final class Idempotency {
         } catch (RuntimeException e) {
             res = errors.apply(e);
         }
-        if (res.status() >= 500) {
+        if (res.status() >= 500 || res.status() == 429) {
             store.release(storeKey, hash);
         } else {
             store.complete(storeKey, hash, new StoredResponse(res.status(), res.headers(), res.body()),

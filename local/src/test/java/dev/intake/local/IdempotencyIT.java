@@ -1,0 +1,392 @@
+package dev.intake.local;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.intake.application.CreateWorkspace;
+import dev.intake.application.SubmitForm;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** {@code Idempotency-Key} on the creating POSTs, over real HTTP against the emulators. */
+class IdempotencyIT {
+    static final String KEY = "Idempotency-Key";
+    static final String REPLAYED = "Idempotent-Replayed";
+
+    // ---- helpers
+
+    static HttpResponse<String> publicSubmit(String formId, String body, String idempotencyKey) {
+        return idempotencyKey == null
+                ? Http.send("POST", "/api/forms/" + formId + "/submit", body, "Content-Type", "application/json")
+                : Http.send("POST", "/api/forms/" + formId + "/submit", body, "Content-Type", "application/json", KEY, idempotencyKey);
+    }
+
+    static String newForm(CreateWorkspace.Secrets ws) {
+        return Fixtures.seedForm(ws, false).path("id").asText();
+    }
+
+    static long countViaApi(CreateWorkspace.Secrets ws, String formId) {
+        var res = Http.send("GET", "/api/workspaces/" + ws.workspaceId() + "/forms/" + formId, null, "x-api-key", ws.apiKey());
+        assertEquals(200, res.statusCode(), res.body());
+        return Http.json(res).path("_count").path("submissions").asLong();
+    }
+
+    static List<String> storedSubmissionIds(String formKey) {
+        var stack = TestStack.get();
+        return stack.dynamo().query(r -> r.tableName(stack.services().config.tables().submissions())
+                        .keyConditionExpression("pk = :p").consistentRead(true)
+                        .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(formKey))))
+                .items().stream().map(i -> i.get("sk").s()).toList();
+    }
+
+    static String submissionId(HttpResponse<String> res) {
+        assertEquals(201, res.statusCode(), res.body());
+        JsonNode body = Http.json(res);
+        assertTrue(body.path("success").asBoolean(), res.body());
+        return body.path("submissionId").asText();
+    }
+
+    static JsonNode parse(String json) {
+        try {
+            return dev.intake.json.Json.MAPPER.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + json, e);
+        }
+    }
+
+    static boolean replayed(HttpResponse<String> res) {
+        return res.headers().firstValue(REPLAYED).map("true"::equals).orElse(false);
+    }
+
+    // ---- 1. public submit: replay, mismatch, new key
+
+    @Test
+    void publicSubmit_whenSameKeyAndBody_replaysFirstResponseAndStoresOnce() {
+        var ws = Fixtures.workspace();
+        String formId = newForm(ws);
+        String key = UUID.randomUUID().toString();
+
+        var first = publicSubmit(formId, Fixtures.SEED_003_SUBMIT, key);
+        String id = submissionId(first);
+        assertFalse(replayed(first), "a first response is not a replay");
+
+        var second = publicSubmit(formId, Fixtures.SEED_003_SUBMIT, key);
+        assertEquals(id, submissionId(second));
+        assertEquals("true", second.headers().firstValue(REPLAYED).orElse(null));
+        assertEquals(first.body(), second.body());
+        assertTrue(second.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+
+        assertEquals(1, countViaApi(ws, formId));
+        assertEquals(List.of(id), storedSubmissionIds(formId));
+    }
+
+    @Test
+    void publicSubmit_whenSameKeyDifferentBody_422AndNothingStored() {
+        var ws = Fixtures.workspace();
+        String formId = newForm(ws);
+        String key = UUID.randomUUID().toString();
+        String id = submissionId(publicSubmit(formId, Fixtures.SEED_003_SUBMIT, key));
+
+        var other = publicSubmit(formId, "{\"email\":\"someone.else@example.com\"}", key);
+
+        assertEquals(422, other.statusCode(), other.body());
+        JsonNode error = Http.json(other).path("error");
+        assertEquals("idempotency_key_reused", error.path("code").asText());
+        assertTrue(error.path("message").asText().contains("Idempotency-Key"), error.toString());
+        assertFalse(replayed(other));
+        assertEquals(1, countViaApi(ws, formId));
+        assertEquals(List.of(id), storedSubmissionIds(formId));
+
+        // The first body still replays after the refused one.
+        assertEquals(id, submissionId(publicSubmit(formId, Fixtures.SEED_003_SUBMIT, key)));
+    }
+
+    @Test
+    void publicSubmit_whenNewKeySameBody_createsNewSubmission() {
+        var ws = Fixtures.workspace();
+        String formId = newForm(ws);
+        String first = submissionId(publicSubmit(formId, Fixtures.SEED_003_SUBMIT, UUID.randomUUID().toString()));
+
+        var res = publicSubmit(formId, Fixtures.SEED_003_SUBMIT, UUID.randomUUID().toString());
+
+        String second = submissionId(res);
+        assertNotEquals(first, second);
+        assertFalse(replayed(res));
+        assertEquals(2, countViaApi(ws, formId));
+        assertEquals(Set.of(first, second), new HashSet<>(storedSubmissionIds(formId)));
+    }
+
+    @Test
+    void publicSubmit_whenSameKeyOnAnotherForm_runsSeparately() {
+        var ws = Fixtures.workspace();
+        String formA = newForm(ws);
+        String formB = newForm(ws);
+        String key = UUID.randomUUID().toString();
+        String a = submissionId(publicSubmit(formA, Fixtures.SEED_003_SUBMIT, key));
+        var b = publicSubmit(formB, Fixtures.SEED_003_SUBMIT, key);
+        assertNotEquals(a, submissionId(b));
+        assertFalse(replayed(b));
+        assertEquals(1, countViaApi(ws, formB));
+    }
+
+    // ---- 2. a replayed 4xx
+
+    @Test
+    void publicSubmit_whenSameKeyForInvalidRequest_replaysThe400() {
+        var ws = Fixtures.workspace();
+        String formId = newForm(ws);
+        String key = UUID.randomUUID().toString();
+        String missingEmail = "{\"firstName\":\"Jane\"}";
+
+        var first = publicSubmit(formId, missingEmail, key);
+        var second = publicSubmit(formId, missingEmail, key);
+
+        assertEquals(400, first.statusCode(), first.body());
+        assertEquals("missing_required_fields", Http.json(first).path("error").path("code").asText());
+        assertEquals(400, second.statusCode(), second.body());
+        assertEquals(first.body(), second.body());
+        assertTrue(replayed(second));
+        assertEquals(0, countViaApi(ws, formId));
+        assertTrue(storedSubmissionIds(formId).isEmpty());
+    }
+
+    // ---- 3. backend submit
+
+    @Test
+    void backendSubmit_whenSameKeyTwice_204BothTimesAndOneSubmission() {
+        var ws = Fixtures.workspace();
+        String formId = BackendSubmitIT.newFormId("idem");
+        String key = UUID.randomUUID().toString();
+
+        var first = BackendSubmitIT.submit(ws, formId, BackendSubmitIT.SEED_000_SUBMIT, KEY, key);
+        var second = BackendSubmitIT.submit(ws, formId, BackendSubmitIT.SEED_000_SUBMIT, KEY, key);
+
+        assertEquals(204, first.statusCode(), first.body());
+        assertEquals(204, second.statusCode(), second.body());
+        assertEquals("", second.body());
+        assertTrue(replayed(second));
+        assertEquals(1, countViaApi(ws, formId));
+        assertEquals(1, storedSubmissionIds(ws.workspaceId() + ":" + formId).size());
+
+        var other = BackendSubmitIT.submit(ws, formId, "{\"data\":{\"email\":\"other@example.com\"}}", KEY, key);
+        assertEquals(422, other.statusCode(), other.body());
+        assertEquals("idempotency_key_reused", Http.json(other).path("error").path("code").asText());
+        assertEquals(1, countViaApi(ws, formId));
+    }
+
+    @Test
+    void backendSubmit_whenSameKeyFromAnotherWorkspace_runsForThatWorkspace() {
+        var a = Fixtures.workspace();
+        var b = Fixtures.workspace();
+        String formId = BackendSubmitIT.newFormId("idem");
+        String key = UUID.randomUUID().toString();
+        assertEquals(204, BackendSubmitIT.submit(a, formId, BackendSubmitIT.SEED_000_SUBMIT, KEY, key).statusCode());
+        var res = BackendSubmitIT.submit(b, formId, BackendSubmitIT.SEED_000_SUBMIT, KEY, key);
+        assertEquals(204, res.statusCode(), res.body());
+        assertFalse(replayed(res), "keys are scoped to the workspace");
+        assertEquals(1, countViaApi(b, formId));
+    }
+
+    // ---- 4. forms create
+
+    @Test
+    void createForm_whenSameKeyAndBody_201WithSameFormIdAndOneForm() {
+        var ws = Fixtures.workspace();
+        String key = UUID.randomUUID().toString();
+        String body = Fixtures.SEED_003_FORM.formatted(false);
+        String path = "/api/workspaces/" + ws.workspaceId() + "/forms";
+
+        var first = Http.send("POST", path, body, "x-api-key", ws.apiKey(), "Content-Type", "application/json", KEY, key);
+        var second = Http.send("POST", path, body, "x-api-key", ws.apiKey(), "Content-Type", "application/json", KEY, key);
+
+        assertEquals(201, first.statusCode(), first.body());
+        assertEquals(201, second.statusCode(), second.body());
+        String id = Http.json(first).path("id").asText();
+        assertTrue(id.startsWith("frm_"), id);
+        assertEquals(id, Http.json(second).path("id").asText());
+        assertTrue(replayed(second));
+        JsonNode list = Http.json(Http.send("GET", path, null, "x-api-key", ws.apiKey()));
+        assertEquals(1, list.path("pagination").path("total").asInt());
+        assertEquals(id, list.path("data").get(0).path("id").asText());
+
+        var changed = Http.send("POST", path, body.replace("Newsletter Signup", "Other"), "x-api-key", ws.apiKey(),
+                "Content-Type", "application/json", KEY, key);
+        assertEquals(422, changed.statusCode(), changed.body());
+        assertEquals("idempotency_key_reused", Http.json(changed).path("error").path("code").asText());
+        assertEquals(1, Http.json(Http.send("GET", path, null, "x-api-key", ws.apiKey())).path("pagination").path("total").asInt());
+    }
+
+    // ---- 5. key validation
+
+    /** A status and body read off a raw HTTP/1.1 exchange. */
+    record RawResponse(int status, String body) {}
+
+    /**
+     * Sends a request byte for byte (headers in ISO-8859-1) over a socket: {@link java.net.http.HttpClient}
+     * refuses header values with control characters and writes non-ASCII ones as '?', but a client on the
+     * internet may send either.
+     */
+    static RawResponse rawPost(String path, String body, String... headers) throws Exception {
+        var url = java.net.URI.create(TestStack.get().baseUrl());
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        StringBuilder head = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + url.getPort() + "\r\n"
+                + "Connection: close\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n");
+        for (int i = 0; i < headers.length; i += 2) head.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+        head.append("\r\n");
+        try (var socket = new java.net.Socket(url.getHost(), url.getPort())) {
+            socket.setSoTimeout(30_000);
+            var out = socket.getOutputStream();
+            out.write(head.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.write(bytes);
+            out.flush();
+            String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int status = Integer.parseInt(response.substring(9, 12));
+            int split = response.indexOf("\r\n\r\n");
+            return new RawResponse(status, split < 0 ? "" : response.substring(split + 4));
+        }
+    }
+
+    @Test
+    void publicSubmit_whenKeyTooLongOrNotPrintableAscii_400InvalidIdempotencyKey() throws Exception {
+        var ws = Fixtures.workspace();
+        String formId = newForm(ws);
+        var tooLong = publicSubmit(formId, Fixtures.SEED_003_SUBMIT, "k".repeat(256));
+        assertEquals(400, tooLong.statusCode(), tooLong.body());
+        JsonNode error = Http.json(tooLong).path("error");
+        assertEquals("invalid_idempotency_key", error.path("code").asText());
+        assertTrue(error.path("message").asText().contains("Idempotency-Key"), error.toString());
+        for (String bad : List.of("abc\u0001def", "abc\u007fdef", "abc\u001bdef", "cl\u00e9!")) {
+            var res = rawPost("/api/forms/" + formId + "/submit", Fixtures.SEED_003_SUBMIT, KEY, bad);
+            assertEquals(400, res.status(), "key with char " + (int) bad.charAt(3) + ": " + res.body());
+            assertEquals("invalid_idempotency_key", parse(res.body()).path("error").path("code").asText());
+        }
+        var backend = BackendSubmitIT.submit(ws, "validation", BackendSubmitIT.SEED_000_SUBMIT, KEY, "k".repeat(256));
+        assertEquals(400, backend.statusCode(), backend.body());
+        assertEquals("invalid_idempotency_key", Http.json(backend).path("error").path("code").asText());
+        assertEquals(0, countViaApi(ws, formId));
+        assertTrue(storedSubmissionIds(formId).isEmpty());
+        assertTrue(BackendSubmitIT.storedForm(ws, "validation").isEmpty());
+
+        String longest = "k".repeat(255);
+        String id = submissionId(publicSubmit(formId, Fixtures.SEED_003_SUBMIT, longest));
+        assertEquals(id, submissionId(publicSubmit(formId, Fixtures.SEED_003_SUBMIT, longest)), "255 characters is a valid key");
+        assertEquals(1, countViaApi(ws, formId));
+    }
+
+    @org.junit.jupiter.api.Disabled("Unreachable over the local stack: com.sun.net.httpserver (local ApiServer) rewrites a TAB in a "
+            + "header value to a space before the handler sees it, so 'abc<TAB>def' arrives as the valid key 'abc def' and the "
+            + "submit answers 201. Idempotency.check rejects 0x09 itself; other control characters are covered by "
+            + "publicSubmit_whenKeyTooLongOrNotPrintableAscii_400InvalidIdempotencyKey over a raw socket.")
+    @Test
+    void publicSubmit_whenKeyHasTab_400InvalidIdempotencyKey() throws Exception {
+        var ws = Fixtures.workspace();
+        String formId = newForm(ws);
+        var res = rawPost("/api/forms/" + formId + "/submit", Fixtures.SEED_003_SUBMIT, KEY, "abc\tdef");
+        assertEquals(400, res.status(), res.body());
+        assertEquals(0, countViaApi(ws, formId));
+    }
+
+    // ---- 6. concurrency
+
+    @Test
+    void publicSubmit_whenConcurrentRequestsShareAKey_exactlyOneSubmission() throws Exception {
+        var ws = Fixtures.workspace();
+        String formId = newForm(ws);
+        String key = UUID.randomUUID().toString();
+        int n = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch ready = new CountDownLatch(n);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<HttpResponse<String>>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                futures.add(pool.submit(() -> {
+                    ready.countDown();
+                    start.await();
+                    return publicSubmit(formId, Fixtures.SEED_003_SUBMIT, key);
+                }));
+            }
+            assertTrue(ready.await(10, TimeUnit.SECONDS));
+            start.countDown();
+
+            Set<String> ids = new HashSet<>();
+            int created = 0;
+            int inProgress = 0;
+            for (var f : futures) {
+                var res = f.get(60, TimeUnit.SECONDS);
+                if (res.statusCode() == 201) {
+                    ids.add(submissionId(res));
+                    created++;
+                } else {
+                    assertEquals(409, res.statusCode(), res.body());
+                    assertEquals("conflict", Http.json(res).path("error").path("code").asText());
+                    assertEquals("1", res.headers().firstValue("Retry-After").orElse(null));
+                    inProgress++;
+                }
+            }
+            assertEquals(n, created + inProgress);
+            assertTrue(created >= 1, "at least the request that ran answers 201");
+            assertEquals(1, ids.size(), "every 201 carries the same submission: " + ids);
+            assertEquals(List.copyOf(ids), storedSubmissionIds(formId));
+            assertEquals(1, countViaApi(ws, formId));
+
+            // After the race, a retry replays the one submission.
+            assertEquals(ids.iterator().next(), submissionId(publicSubmit(formId, Fixtures.SEED_003_SUBMIT, key)));
+        } finally {
+            pool.shutdownNow();
+            assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+        }
+    }
+
+    // ---- 7. replays and the rate limit
+
+    @Test
+    void publicSubmit_whenReplayedManyTimes_replaysDoNotCountAgainstRateLimit() {
+        var ws = Fixtures.workspace();
+        String formId = newForm(ws);
+        String key = UUID.randomUUID().toString();
+        int replays = SubmitForm.RATE_LIMIT + 5;
+
+        String id = submissionId(publicSubmit(formId, Fixtures.SEED_003_SUBMIT, key));
+        for (int i = 1; i < replays; i++) {
+            var res = publicSubmit(formId, Fixtures.SEED_003_SUBMIT, key);
+            assertEquals(201, res.statusCode(), "attempt " + (i + 1) + ": " + res.body());
+            assertEquals(id, submissionId(res));
+            assertTrue(replayed(res));
+        }
+        assertEquals(1, countViaApi(ws, formId));
+
+        // Only the first request was counted: the rest of the minute's allowance is still there.
+        for (int i = 1; i < SubmitForm.RATE_LIMIT; i++) {
+            var fresh = publicSubmit(formId, "{\"email\":\"r" + i + "@example.com\"}", UUID.randomUUID().toString());
+            assertEquals(201, fresh.statusCode(), "new key " + i + ": " + fresh.body());
+        }
+        assertEquals(SubmitForm.RATE_LIMIT, countViaApi(ws, formId));
+    }
+
+    @Test
+    void publicSubmit_whenRateLimitedWithKey_429IsNotStoredForReplay() {
+        var ws = Fixtures.workspace();
+        String formId = newForm(ws);
+        for (int i = 0; i < SubmitForm.RATE_LIMIT; i++) {
+            publicSubmit(formId, "{\"email\":\"limit" + i + "@example.com\"}", UUID.randomUUID().toString());
+        }
+        String key = UUID.randomUUID().toString();
+        var limited = publicSubmit(formId, Fixtures.SEED_003_SUBMIT, key);
+        assertEquals(429, limited.statusCode(), limited.body());
+        var retry = publicSubmit(formId, Fixtures.SEED_003_SUBMIT, key);
+        assertFalse(replayed(retry), "a 429 must not be replayed: " + retry.headers().map());
+    }
+}
