@@ -110,7 +110,7 @@ class ActionSubmitIT {
         assertEquals(Source.ACTION, person.consentRecord().source());
         assertEquals("127.0.0.1", person.consentRecord().ip());
 
-        assertEquals(1, count(ws, SEED_FORM_ID));
+        assertEquals(1, Fixtures.submissionCount(ws, SEED_FORM_ID));
         JsonNode view = formView(ws, SEED_FORM_ID);
         assertEquals("text", view.path("fields").get(0).path("type").asText());
         assertEquals("text", view.path("fields").get(1).path("type").asText());
@@ -129,7 +129,7 @@ class ActionSubmitIT {
         assertEquals(303, res.statusCode(), res.body());
         assertEquals(SEED_SUCCESS_URL, location(res));
         assertEquals(Map.of("job title", "Editor"), person(ws, "ref@example.com").orElseThrow().attributes());
-        assertEquals(1, count(ws, SEED_FORM_ID));
+        assertEquals(1, Fixtures.submissionCount(ws, SEED_FORM_ID));
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -185,8 +185,8 @@ class ActionSubmitIT {
         assertEquals(Source.ACTION, multiPerson.consentRecord().source());
         assertEquals("multi-form", multiPerson.consentRecord().formId());
 
-        assertEquals(1, count(ws, "multi-form"));
-        assertEquals(1, count(ws, "url-form"));
+        assertEquals(1, Fixtures.submissionCount(ws, "multi-form"));
+        assertEquals(1, Fixtures.submissionCount(ws, "url-form"));
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -206,7 +206,7 @@ class ActionSubmitIT {
 
         assertEquals(303, res.statusCode(), res.body());
         assertEquals("https://thanks.example.net/done?x=1", location(res));
-        assertEquals(1, count(ws, formId));
+        assertEquals(1, Fixtures.submissionCount(ws, formId));
         assertTrue(person(ws, "listed@example.com").isPresent());
 
         // A host the form does not list (nor the posting page) falls back to the form's redirectUrl.
@@ -251,7 +251,7 @@ class ActionSubmitIT {
             assertEquals(303, res2.statusCode(), res2.body());
             assertEquals(thankYou, location(res2), lookalike);
         }
-        assertEquals(4, count(ws, "wild-form"));
+        assertEquals(4, Fixtures.submissionCount(ws, "wild-form"));
     }
 
     @Test
@@ -263,7 +263,7 @@ class ActionSubmitIT {
 
         assertEquals(303, res.statusCode(), res.body());
         assertEquals("https://example.com/thank-you", location(res));
-        assertEquals(1, count(ws, formId));
+        assertEquals(1, Fixtures.submissionCount(ws, formId));
     }
 
     @Test
@@ -287,7 +287,7 @@ class ActionSubmitIT {
         assertTrue(html.contains("<h1>Thank you!</h1>"), html);
         assertTrue(html.contains("<p>Thanks &lt;b&gt;&amp; welcome&lt;/b&gt;</p>"), html);
         assertFalse(html.contains("<b>"), html);
-        assertEquals(1, count(ws, formId));
+        assertEquals(1, Fixtures.submissionCount(ws, formId));
 
         // Without a form (or a site) the page still answers with the default message.
         var unknown = Http.send("GET", "/forms/thank_you?site_id=" + ws.siteId() + "&form_id=no-such-form", null);
@@ -334,7 +334,7 @@ class ActionSubmitIT {
             }
             assertFalse(location.contains("evil.example") && !location.startsWith("https://ok.example/"), location);
         }
-        assertEquals(i, count(ws, "safe-form"));
+        assertEquals(i, Fixtures.submissionCount(ws, "safe-form"));
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -405,7 +405,7 @@ class ActionSubmitIT {
         assertTrue(page2.contains("not &#39;text/&lt;script&gt;alert(1)&lt;/script&gt;&#39;"), page2);
         assertFalse(page2.contains("<script>"), page2);
 
-        assertEquals(0, count(ws, formId));
+        assertEquals(0, Fixtures.submissionCount(ws, formId));
         assertTrue(person(ws, "json@example.com").isEmpty());
     }
 
@@ -420,7 +420,7 @@ class ActionSubmitIT {
                 "Content-Type", "multipart/form-data; boundary=" + WEBKIT_BOUNDARY);
         assertTrue(assertHtmlPage(multipart, 400).contains("The request body is empty"));
 
-        assertEquals(0, count(ws, formId));
+        assertEquals(0, Fixtures.submissionCount(ws, formId));
     }
 
     @Test
@@ -435,7 +435,7 @@ class ActionSubmitIT {
         assertTrue(page.contains("<h1>Submission too large</h1>"), page);
         assertTrue(page.contains("Field &#39;&lt;i&gt;note&lt;/i&gt;&#39; is longer than 10240 bytes"), page);
         assertFalse(page.contains("<i>"), page);
-        assertEquals(0, count(ws, formId));
+        assertEquals(0, Fixtures.submissionCount(ws, formId));
         assertTrue(person(ws, "big@example.com").isEmpty());
         assertEquals(List.of("email"), formFieldNames(ws, formId));
     }
@@ -452,7 +452,7 @@ class ActionSubmitIT {
 
         String page = assertHtmlPage(res, 413);
         assertTrue(page.contains("The body is " + body.length() + " bytes; the limit is 102400"), page);
-        assertEquals(0, count(ws, formId));
+        assertEquals(0, Fixtures.submissionCount(ws, formId));
         assertTrue(person(ws, "huge@example.com").isEmpty());
     }
 
@@ -467,7 +467,7 @@ class ActionSubmitIT {
         String page = assertHtmlPage(res, 400);
         assertTrue(page.contains("Invalid values: email: not a valid email address"), page);
         assertTrue(page.contains("<a href=\"https://x.example/signup\">Go back</a>"), page);
-        assertEquals(0, count(ws, formId));
+        assertEquals(0, Fixtures.submissionCount(ws, formId));
         assertEquals(List.of("email"), formFieldNames(ws, formId));
         assertTrue(person(ws, "not-an-email").isEmpty());
     }
@@ -490,7 +490,7 @@ class ActionSubmitIT {
         String page2 = assertHtmlPage(withOrigin, 400);
         assertTrue(page2.contains("<a href=\"https://x.example\">Go back</a>"), page2);
         assertFalse(page2.toLowerCase().contains("javascript:"), page2);
-        assertEquals(0, count(ws, formId));
+        assertEquals(0, Fixtures.submissionCount(ws, formId));
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -516,7 +516,7 @@ class ActionSubmitIT {
         var ok = post(action(ws.siteId(), formId, "https://x.example/done"), "email=auto%40example.com", "Origin", "https://x.example");
         assertEquals(303, ok.statusCode(), ok.body());
         assertEquals("https://x.example/done", location(ok));
-        assertEquals(1, count(ws, formId));
+        assertEquals(1, Fixtures.submissionCount(ws, formId));
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -538,7 +538,7 @@ class ActionSubmitIT {
 
         assertEquals(303, bot.statusCode(), bot.body());
         assertEquals(location(real), location(bot));
-        assertEquals(1, count(ws, "pot-form"));
+        assertEquals(1, Fixtures.submissionCount(ws, "pot-form"));
         assertEquals(1, submissions(before.key()).size());
         assertTrue(person(ws, "bot@example.com").isEmpty());
         Form after = TestStack.get().services().forms.find(before.key()).orElseThrow();
@@ -556,13 +556,13 @@ class ActionSubmitIT {
         var bot = post(action(ws.siteId(), formId, null), "email=spam%40example.com&website=http%3A%2F%2Fspam.example");
         assertEquals(303, bot.statusCode(), bot.body());
         assertEquals("https://example.com/ok", location(bot));
-        assertEquals(0, count(ws, formId));
+        assertEquals(0, Fixtures.submissionCount(ws, formId));
         assertTrue(person(ws, "spam@example.com").isEmpty());
 
         var human = post(action(ws.siteId(), formId, null), "email=human%40example.com&website=");
         assertEquals(303, human.statusCode(), human.body());
         assertEquals("https://example.com/ok", location(human));
-        assertEquals(1, count(ws, formId));
+        assertEquals(1, Fixtures.submissionCount(ws, formId));
         assertTrue(person(ws, "human@example.com").isPresent());
         assertEquals(List.of("email"), formFieldNames(ws, formId));
     }
@@ -592,7 +592,7 @@ class ActionSubmitIT {
         assertTrue(limited.headers().firstValue("Location").isEmpty());
         int retryAfter = Integer.parseInt(limited.headers().firstValue("Retry-After").orElseThrow());
         assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
-        assertEquals(10, count(ws, "limited"));
+        assertEquals(10, Fixtures.submissionCount(ws, "limited"));
         assertTrue(person(ws, "r10@example.com").isEmpty());
     }
 
@@ -637,7 +637,7 @@ class ActionSubmitIT {
             assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
         }
 
-        assertEquals(10, count(ws, "stampede"));
+        assertEquals(10, Fixtures.submissionCount(ws, "stampede"));
         Form form = TestStack.get().services().forms.find(ws.workspaceId() + ":stampede").orElseThrow();
         assertEquals(10, submissions(form.key()).size());
         assertEquals(List.of("email", "job title"), form.fields().stream().map(Field::name).toList());
@@ -771,13 +771,7 @@ class ActionSubmitIT {
     }
 
     /** The form's {@code _count.submissions}, through the management API. */
-    static long count(CreateWorkspace.Secrets ws, String formId) {
-        JsonNode count = formView(ws, formId).path("_count").path("submissions");
-        assertTrue(count.isNumber(), count.toString());
-        return count.asLong();
-    }
-
-    static List<String> formFieldNames(CreateWorkspace.Secrets ws, String formId) {
+        static List<String> formFieldNames(CreateWorkspace.Secrets ws, String formId) {
         List<String> names = new ArrayList<>();
         formView(ws, formId).path("fields").forEach(f -> names.add(f.path("name").asText()));
         return names;

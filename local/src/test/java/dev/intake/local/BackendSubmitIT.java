@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Customer.io's backend forms API, {@code POST /api/v1/forms/{form_id}/submit} with {@code {"data":{…}}} and
@@ -70,16 +69,8 @@ class BackendSubmitIT {
     }
 
     /** The ids of every submission stored under {@code formKey}, read straight from the table. */
-    static List<String> storedSubmissionIds(String formKey) {
-        var stack = TestStack.get();
-        return stack.dynamo().query(r -> r.tableName(stack.services().config.tables().submissions())
-                        .keyConditionExpression("pk = :p").consistentRead(true)
-                        .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(formKey))))
-                .items().stream().map(i -> i.get("sk").s()).toList();
-    }
-
-    static Submission onlySubmission(String formKey) {
-        List<String> ids = storedSubmissionIds(formKey);
+        static Submission onlySubmission(String formKey) {
+        List<String> ids = Fixtures.storedSubmissionIds(formKey);
         assertEquals(1, ids.size(), "submissions of " + formKey + ": " + ids);
         return TestStack.get().services().submissions.find(formKey, ids.get(0)).orElseThrow();
     }
@@ -217,7 +208,7 @@ class BackendSubmitIT {
         Person later = personByEmail(ws, "x@example.com").orElseThrow();
         assertEquals("Y", later.attributes().get("given_name"), later.attributes().toString());
         assertEquals("X", later.attributes().get("first_name"), "the earlier value of the old attribute is left alone");
-        assertEquals(3, storedSubmissionIds(key(ws, formId)).size());
+        assertEquals(3, Fixtures.storedSubmissionIds(key(ws, formId)).size());
     }
 
     // ---- 4. auth
@@ -226,7 +217,7 @@ class BackendSubmitIT {
         assertEquals(401, res.statusCode(), res.body());
         assertEquals("unauthorized", error(res).path("code").asText());
         assertTrue(storedForm(ws, formId).isEmpty(), "no form registered");
-        assertTrue(storedSubmissionIds(key(ws, formId)).isEmpty(), "no submission stored");
+        assertTrue(Fixtures.storedSubmissionIds(key(ws, formId)).isEmpty(), "no submission stored");
         assertTrue(personByEmail(ws, "cool.person@example.com").isEmpty(), "no person created");
         assertEquals(0, formsListed(ws));
     }
@@ -300,8 +291,8 @@ class BackendSubmitIT {
         assertEquals(1, TestStack.get().services().forms.count(formOfB));
         assertEquals(1, Http.json(getForm(a, formId)).path("_count").path("submissions").asLong());
         assertEquals(1, Http.json(getForm(b, formId)).path("_count").path("submissions").asLong());
-        assertEquals(1, storedSubmissionIds(key(a, formId)).size());
-        assertEquals(1, storedSubmissionIds(key(b, formId)).size());
+        assertEquals(1, Fixtures.storedSubmissionIds(key(a, formId)).size());
+        assertEquals(1, Fixtures.storedSubmissionIds(key(b, formId)).size());
         assertTrue(TestStack.get().services().people.find(a.workspaceId(), Ids.person(a.workspaceId(), "email", "b@example.com")).isEmpty());
         assertTrue(personByEmail(b, "b@example.com").isPresent());
     }
@@ -317,7 +308,7 @@ class BackendSubmitIT {
         assertEquals(404, res.statusCode(), res.body());
         assertEquals("not_found", error(res).path("code").asText());
         assertEquals(0, Http.json(getForm(a, generated)).path("_count").path("submissions").asLong());
-        assertTrue(storedSubmissionIds(generated).isEmpty());
+        assertTrue(Fixtures.storedSubmissionIds(generated).isEmpty());
         assertEquals(0, formsListed(b));
         assertTrue(personByEmail(b, "intruder@example.com").isEmpty());
 
@@ -377,7 +368,7 @@ class BackendSubmitIT {
             assertTrue(error.path("message").asText().contains(bad.named()), what + ": " + error);
         }
 
-        assertEquals(1, storedSubmissionIds(formKey).size(), "only the first, valid submission");
+        assertEquals(1, Fixtures.storedSubmissionIds(formKey).size(), "only the first, valid submission");
         assertEquals(List.of("email"), fieldNames(storedForm(ws, formId).orElseThrow()), "no field learned from a rejected body");
         assertEquals(1, Http.json(getForm(ws, formId)).path("_count").path("submissions").asLong());
         for (String email : List.of("arr", "flat", "many", "big", "huge", "nested", "list")) {
@@ -441,7 +432,7 @@ class BackendSubmitIT {
             var res = submit(ws, formId, "{\"data\":{\"email\":\"p" + i + "@example.com\"}}");
             assertEquals(204, res.statusCode(), "submission " + i + ": " + res.body());
         }
-        assertEquals(n, storedSubmissionIds(key(ws, formId)).size());
+        assertEquals(n, Fixtures.storedSubmissionIds(key(ws, formId)).size());
         assertEquals(n, Http.json(getForm(ws, formId)).path("_count").path("submissions").asLong());
     }
 
@@ -466,7 +457,7 @@ class BackendSubmitIT {
             assertEquals(400, res.statusCode(), res.body());
             assertNotEquals("identifier_not_mapped", error(res).path("code").asText(), body + ": " + res.body());
         }
-        assertTrue(storedSubmissionIds(key(ws, formId)).isEmpty());
+        assertTrue(Fixtures.storedSubmissionIds(key(ws, formId)).isEmpty());
     }
 
     @Test

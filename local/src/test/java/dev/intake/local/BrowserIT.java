@@ -87,7 +87,7 @@ class BrowserIT {
         IntakeLocal stack = TestStack.get();
         CreateWorkspace.Secrets demo = stack.demoWorkspace();
         String formId = stack.demoFormId();
-        long before = submissionCount(demo, formId);
+        long before = Fixtures.submissionCount(demo, formId);
         String email = "browser-" + UUID.randomUUID() + "@example.com";
 
         driver.get(stack.baseUrl() + "/");
@@ -103,7 +103,7 @@ class BrowserIT {
         assertEquals(stack.baseUrl() + "/success.html", driver.getCurrentUrl());
         assertTrue(bodyText().contains("Thanks"), () -> "success page: " + abbreviate(bodyText()));
 
-        assertEquals(before + 1, submissionCount(demo, formId), "the browser's submission is counted exactly once");
+        assertEquals(before + 1, Fixtures.submissionCount(demo, formId), "the browser's submission is counted exactly once");
         String personId = Ids.person(demo.workspaceId(), "email", email.toLowerCase(Locale.ROOT));
         var person = stack.services().people.find(demo.workspaceId(), personId)
                 .orElseThrow(() -> new AssertionError("no person stored for " + email));
@@ -112,15 +112,7 @@ class BrowserIT {
     }
 
     /** {@code _count.submissions} of the form, through the API. */
-    private static long submissionCount(CreateWorkspace.Secrets ws, String formId) {
-        var res = Http.send("GET", "/api/workspaces/" + ws.workspaceId() + "/forms/" + formId, null, "x-api-key", ws.apiKey());
-        assertEquals(200, res.statusCode(), res.body());
-        var count = Http.json(res).path("_count").path("submissions");
-        assertTrue(count.isNumber(), () -> "no _count.submissions in " + res.body());
-        return count.asLong();
-    }
-
-    private static String bodyText() {
+        private static String bodyText() {
         try {
             return driver.findElement(By.tagName("body")).getText();
         } catch (RuntimeException e) {

@@ -36,4 +36,24 @@ final class Fixtures {
     static JsonNode seedForm(CreateWorkspace.Secrets ws, boolean doubleOptIn) {
         return createForm(ws, SEED_003_FORM.formatted(doubleOptIn));
     }
+
+    /** The form's {@code _count.submissions}, through the management API. */
+    static long submissionCount(CreateWorkspace.Secrets ws, String formId) {
+        var res = Http.send("GET", "/api/workspaces/" + ws.workspaceId() + "/forms/"
+                + java.net.URLEncoder.encode(formId, java.nio.charset.StandardCharsets.UTF_8), null, "x-api-key", ws.apiKey());
+        assertEquals(200, res.statusCode(), res.body());
+        JsonNode count = Http.json(res).path("_count").path("submissions");
+        org.junit.jupiter.api.Assertions.assertTrue(count.isNumber(), () -> "no _count.submissions in " + res.body());
+        return count.asLong();
+    }
+
+    /** The ids of every submission stored under {@code formKey}, read straight from the table. */
+    static java.util.List<String> storedSubmissionIds(String formKey) {
+        var stack = TestStack.get();
+        return stack.dynamo().query(r -> r.tableName(stack.services().config.tables().submissions())
+                        .keyConditionExpression("pk = :p").consistentRead(true)
+                        .expressionAttributeValues(java.util.Map.of(":p",
+                                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(formKey))))
+                .items().stream().map(i -> i.get("sk").s()).toList();
+    }
 }

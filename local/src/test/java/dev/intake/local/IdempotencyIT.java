@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -18,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** {@code Idempotency-Key} on the creating POSTs, over real HTTP against the emulators. */
 class IdempotencyIT {
@@ -37,21 +35,7 @@ class IdempotencyIT {
         return Fixtures.seedForm(ws, false).path("id").asText();
     }
 
-    static long countViaApi(CreateWorkspace.Secrets ws, String formId) {
-        var res = Http.send("GET", "/api/workspaces/" + ws.workspaceId() + "/forms/" + formId, null, "x-api-key", ws.apiKey());
-        assertEquals(200, res.statusCode(), res.body());
-        return Http.json(res).path("_count").path("submissions").asLong();
-    }
-
-    static List<String> storedSubmissionIds(String formKey) {
-        var stack = TestStack.get();
-        return stack.dynamo().query(r -> r.tableName(stack.services().config.tables().submissions())
-                        .keyConditionExpression("pk = :p").consistentRead(true)
-                        .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(formKey))))
-                .items().stream().map(i -> i.get("sk").s()).toList();
-    }
-
-    static String submissionId(HttpResponse<String> res) {
+            static String submissionId(HttpResponse<String> res) {
         assertEquals(201, res.statusCode(), res.body());
         JsonNode body = Http.json(res);
         assertTrue(body.path("success").asBoolean(), res.body());
@@ -88,8 +72,8 @@ class IdempotencyIT {
         assertEquals(first.body(), second.body());
         assertTrue(second.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
 
-        assertEquals(1, countViaApi(ws, formId));
-        assertEquals(List.of(id), storedSubmissionIds(formId));
+        assertEquals(1, Fixtures.submissionCount(ws, formId));
+        assertEquals(List.of(id), Fixtures.storedSubmissionIds(formId));
     }
 
     @Test
@@ -106,8 +90,8 @@ class IdempotencyIT {
         assertEquals("idempotency_key_reused", error.path("code").asText());
         assertTrue(error.path("message").asText().contains("Idempotency-Key"), error.toString());
         assertFalse(replayed(other));
-        assertEquals(1, countViaApi(ws, formId));
-        assertEquals(List.of(id), storedSubmissionIds(formId));
+        assertEquals(1, Fixtures.submissionCount(ws, formId));
+        assertEquals(List.of(id), Fixtures.storedSubmissionIds(formId));
 
         // The first body still replays after the refused one.
         assertEquals(id, submissionId(publicSubmit(formId, Fixtures.SEED_003_SUBMIT, key)));
@@ -124,8 +108,8 @@ class IdempotencyIT {
         String second = submissionId(res);
         assertNotEquals(first, second);
         assertFalse(replayed(res));
-        assertEquals(2, countViaApi(ws, formId));
-        assertEquals(Set.of(first, second), new HashSet<>(storedSubmissionIds(formId)));
+        assertEquals(2, Fixtures.submissionCount(ws, formId));
+        assertEquals(Set.of(first, second), new HashSet<>(Fixtures.storedSubmissionIds(formId)));
     }
 
     @Test
@@ -138,7 +122,7 @@ class IdempotencyIT {
         var b = publicSubmit(formB, Fixtures.SEED_003_SUBMIT, key);
         assertNotEquals(a, submissionId(b));
         assertFalse(replayed(b));
-        assertEquals(1, countViaApi(ws, formB));
+        assertEquals(1, Fixtures.submissionCount(ws, formB));
     }
 
     // ---- 2. a replayed 4xx
@@ -158,8 +142,8 @@ class IdempotencyIT {
         assertEquals(400, second.statusCode(), second.body());
         assertEquals(first.body(), second.body());
         assertTrue(replayed(second));
-        assertEquals(0, countViaApi(ws, formId));
-        assertTrue(storedSubmissionIds(formId).isEmpty());
+        assertEquals(0, Fixtures.submissionCount(ws, formId));
+        assertTrue(Fixtures.storedSubmissionIds(formId).isEmpty());
     }
 
     // ---- 3. backend submit
@@ -177,13 +161,13 @@ class IdempotencyIT {
         assertEquals(204, second.statusCode(), second.body());
         assertEquals("", second.body());
         assertTrue(replayed(second));
-        assertEquals(1, countViaApi(ws, formId));
-        assertEquals(1, storedSubmissionIds(ws.workspaceId() + ":" + formId).size());
+        assertEquals(1, Fixtures.submissionCount(ws, formId));
+        assertEquals(1, Fixtures.storedSubmissionIds(ws.workspaceId() + ":" + formId).size());
 
         var other = BackendSubmitIT.submit(ws, formId, "{\"data\":{\"email\":\"other@example.com\"}}", KEY, key);
         assertEquals(422, other.statusCode(), other.body());
         assertEquals("idempotency_key_reused", Http.json(other).path("error").path("code").asText());
-        assertEquals(1, countViaApi(ws, formId));
+        assertEquals(1, Fixtures.submissionCount(ws, formId));
     }
 
     @Test
@@ -196,7 +180,7 @@ class IdempotencyIT {
         var res = BackendSubmitIT.submit(b, formId, BackendSubmitIT.SEED_000_SUBMIT, KEY, key);
         assertEquals(204, res.statusCode(), res.body());
         assertFalse(replayed(res), "keys are scoped to the workspace");
-        assertEquals(1, countViaApi(b, formId));
+        assertEquals(1, Fixtures.submissionCount(b, formId));
     }
 
     // ---- 4. forms create
@@ -275,14 +259,14 @@ class IdempotencyIT {
         var backend = BackendSubmitIT.submit(ws, "validation", BackendSubmitIT.SEED_000_SUBMIT, KEY, "k".repeat(256));
         assertEquals(400, backend.statusCode(), backend.body());
         assertEquals("invalid_idempotency_key", Http.json(backend).path("error").path("code").asText());
-        assertEquals(0, countViaApi(ws, formId));
-        assertTrue(storedSubmissionIds(formId).isEmpty());
+        assertEquals(0, Fixtures.submissionCount(ws, formId));
+        assertTrue(Fixtures.storedSubmissionIds(formId).isEmpty());
         assertTrue(BackendSubmitIT.storedForm(ws, "validation").isEmpty());
 
         String longest = "k".repeat(255);
         String id = submissionId(publicSubmit(formId, Fixtures.SEED_003_SUBMIT, longest));
         assertEquals(id, submissionId(publicSubmit(formId, Fixtures.SEED_003_SUBMIT, longest)), "255 characters is a valid key");
-        assertEquals(1, countViaApi(ws, formId));
+        assertEquals(1, Fixtures.submissionCount(ws, formId));
     }
 
     // ---- 6. concurrency
@@ -326,8 +310,8 @@ class IdempotencyIT {
             assertEquals(n, created + inProgress);
             assertTrue(created >= 1, "at least the request that ran answers 201");
             assertEquals(1, ids.size(), "every 201 carries the same submission: " + ids);
-            assertEquals(List.copyOf(ids), storedSubmissionIds(formId));
-            assertEquals(1, countViaApi(ws, formId));
+            assertEquals(List.copyOf(ids), Fixtures.storedSubmissionIds(formId));
+            assertEquals(1, Fixtures.submissionCount(ws, formId));
 
             // After the race, a retry replays the one submission.
             assertEquals(ids.iterator().next(), submissionId(publicSubmit(formId, Fixtures.SEED_003_SUBMIT, key)));
@@ -353,14 +337,14 @@ class IdempotencyIT {
             assertEquals(id, submissionId(res));
             assertTrue(replayed(res));
         }
-        assertEquals(1, countViaApi(ws, formId));
+        assertEquals(1, Fixtures.submissionCount(ws, formId));
 
         // Only the first request was counted: the rest of the minute's allowance is still there.
         for (int i = 1; i < SubmitForm.RATE_LIMIT; i++) {
             var fresh = publicSubmit(formId, "{\"email\":\"r" + i + "@example.com\"}", UUID.randomUUID().toString());
             assertEquals(201, fresh.statusCode(), "new key " + i + ": " + fresh.body());
         }
-        assertEquals(SubmitForm.RATE_LIMIT, countViaApi(ws, formId));
+        assertEquals(SubmitForm.RATE_LIMIT, Fixtures.submissionCount(ws, formId));
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -94,7 +95,7 @@ public final class Idempotency {
         } catch (IllegalArgumentException e) {
             body = new byte[0];
         }
-        String query = req.event().getQueryStringParameters() == null ? "" : new java.util.TreeMap<>(req.event().getQueryStringParameters()).toString();
+        String query = req.event().getQueryStringParameters() == null ? "" : new TreeMap<>(req.event().getQueryStringParameters()).toString();
         return Ids.sha256(req.method() + " " + req.path() + "?" + query + "\n" + HexFormat.of().formatHex(body));
     }
 }

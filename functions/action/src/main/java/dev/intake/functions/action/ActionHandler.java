@@ -22,6 +22,7 @@ import dev.intake.http.Pages;
 import dev.intake.http.Router;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 
 /**
  * The pages a browser reaches without JavaScript: the action URL that plain HTML forms post to
@@ -96,7 +97,7 @@ public final class ActionHandler implements RequestHandler<APIGatewayProxyReques
     }
 
     /** Every failure of a browser route is an HTML page with a link back. */
-    private static java.util.function.Function<ApiRequest, ApiResponse> html(java.util.function.Function<ApiRequest, ApiResponse> route) {
+    private static Function<ApiRequest, ApiResponse> html(Function<ApiRequest, ApiResponse> route) {
         return req -> {
             try {
                 return route.apply(req);
