@@ -25,20 +25,21 @@ final class Provisioner {
 
     static void createTables(DynamoDbClient db, Template template) {
         template.tables().forEach((name, props) -> {
+            var attributes = list(props.path("AttributeDefinitions"), a -> AttributeDefinition.builder()
+                    .attributeName(a.path("AttributeName").asText()).attributeType(a.path("AttributeType").asText()).build());
+            var indexes = list(props.path("GlobalSecondaryIndexes"), g -> GlobalSecondaryIndex.builder()
+                    .indexName(g.path("IndexName").asText())
+                    .keySchema(keys(g.path("KeySchema")))
+                    .projection(Projection.builder().projectionType(g.path("Projection").path("ProjectionType").asText("ALL")).build())
+                    .build());
             try {
                 db.createTable(r -> r.tableName(name)
                         .billingMode(BillingMode.PAY_PER_REQUEST)
-                        .attributeDefinitions(list(props.path("AttributeDefinitions"), a -> AttributeDefinition.builder()
-                                .attributeName(a.path("AttributeName").asText()).attributeType(a.path("AttributeType").asText()).build()))
+                        .attributeDefinitions(attributes)
                         .keySchema(keys(props.path("KeySchema")))
-                        .globalSecondaryIndexes(props.has("GlobalSecondaryIndexes")
-                                ? list(props.path("GlobalSecondaryIndexes"), g -> GlobalSecondaryIndex.builder()
-                                        .indexName(g.path("IndexName").asText())
-                                        .keySchema(keys(g.path("KeySchema")))
-                                        .projection(Projection.builder().projectionType(g.path("Projection").path("ProjectionType").asText("ALL")).build())
-                                        .build())
-                                : null));
+                        .globalSecondaryIndexes(indexes.isEmpty() ? null : indexes));
             } catch (ResourceInUseException exists) {
+                addMissingIndexes(db, name, attributes, indexes);
                 return;
             }
             JsonNode ttl = props.path("TimeToLiveSpecification");
@@ -47,6 +48,19 @@ final class Provisioner {
                         .attributeName(ttl.path("AttributeName").asText()).enabled(true)));
             }
         });
+    }
+
+    /** A table kept in a data directory from an older template gets the indexes added since. */
+    private static void addMissingIndexes(DynamoDbClient db, String table, List<AttributeDefinition> attributes,
+                                          List<GlobalSecondaryIndex> indexes) {
+        var existing = db.describeTable(r -> r.tableName(table)).table().globalSecondaryIndexes().stream()
+                .map(i -> i.indexName()).toList();
+        for (GlobalSecondaryIndex g : indexes) {
+            if (existing.contains(g.indexName())) continue;
+            db.updateTable(r -> r.tableName(table).attributeDefinitions(attributes)
+                    .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName(g.indexName()).keySchema(g.keySchema())
+                            .projection(g.projection()))));
+        }
     }
 
     /** Returns each queue's URL by logical id. */

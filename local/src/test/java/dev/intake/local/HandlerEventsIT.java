@@ -13,6 +13,8 @@ import dev.intake.domain.FormSettings;
 import dev.intake.domain.FormStatus;
 import dev.intake.domain.IntakeException;
 import dev.intake.functions.forms.FormsHandler;
+import dev.intake.functions.people.PeopleHandler;
+import dev.intake.functions.submissions.SubmissionsHandler;
 import dev.intake.functions.action.ActionHandler;
 import dev.intake.functions.submit.SubmitHandler;
 import dev.intake.functions.trigger.CampaignTriggerHandler;
@@ -88,6 +90,27 @@ class HandlerEventsIT {
         List<String> ids = new ArrayList<>();
         body.path("data").forEach(f -> ids.add(f.path("id").asText()));
         assertTrue(ids.contains(FORM), ids.toString());
+    }
+
+    @Test
+    void submissionsCreateEvent_thenPeopleFindEvent_showTheSubmissionAndItsPerson() throws Exception {
+        var services = TestStack.get().services();
+        var create = EventLoader.loadApiGatewayRestEvent("../events/submissions-create.json");
+        var created = new SubmissionsHandler(services).handleRequest(create, null);
+        assertEquals(201, created.getStatusCode(), created.getBody());
+        JsonNode submission = Json.MAPPER.readTree(created.getBody());
+        assertEquals(Map.of("fld_email001", "priya@example.com", "fld_first001", "Priya", "fld_inter001", "tech"),
+                Json.MAPPER.convertValue(submission.path("data"), Map.class));
+        assertEquals("api", submission.path("metadata").path("source").asText());
+        var again = new SubmissionsHandler(services).handleRequest(EventLoader.loadApiGatewayRestEvent("../events/submissions-create.json"), null);
+        assertEquals(created.getBody(), again.getBody(), "the sample's Idempotency-Key replays the first answer");
+
+        var find = EventLoader.loadApiGatewayRestEvent("../events/people-find.json");
+        var found = new PeopleHandler(services).handleRequest(find, null);
+        assertEquals(200, found.getStatusCode(), found.getBody());
+        JsonNode person = Json.MAPPER.readTree(found.getBody());
+        assertEquals("priya@example.com", person.path("identifiers").path("email").asText());
+        assertEquals("Priya", person.path("attributes").path("firstName").asText());
     }
 
     @Test

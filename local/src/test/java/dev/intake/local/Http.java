@@ -42,4 +42,12 @@ final class Http {
             throw new AssertionError("not JSON (" + res.statusCode() + "): " + res.body(), e);
         }
     }
+
+    static JsonNode parse(String body) {
+        try {
+            return Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + body, e);
+        }
+    }
 }

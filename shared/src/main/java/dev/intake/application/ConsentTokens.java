@@ -2,13 +2,10 @@ package dev.intake.application;
 
 import dev.intake.domain.IntakeException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Signed, expiring double opt-in tokens: {@code base64url(payload) "." base64url(HMAC-SHA256(payload))},
@@ -19,7 +16,7 @@ public final class ConsentTokens {
     public static final Duration VALIDITY = Duration.ofDays(7);
     private static final String VERSION = "c1";
 
-    private final SecretKeySpec key;
+    private final Signer signer;
 
     /** What a valid token says. */
     public record Claims(String workspaceId, String personId, String formId, Instant expiresAt) {}
@@ -29,8 +26,7 @@ public final class ConsentTokens {
      *     gives an instance that fails when used, so functions that never sign need no secret
      */
     public ConsentTokens(byte[] secret) {
-        if (secret != null && secret.length < 32) throw new IllegalArgumentException("the signing secret needs at least 32 bytes");
-        this.key = secret == null ? null : new SecretKeySpec(secret, "HmacSHA256");
+        this.signer = new Signer(secret);
     }
 
     public String issue(String workspaceId, String personId, String formId, Instant now) {
@@ -68,18 +64,9 @@ public final class ConsentTokens {
         return new Claims(parts[1], parts[2], parts[3], expires);
     }
 
-    private byte[] mac(byte[] payload) {
-        if (key == null) throw new IllegalStateException("INTAKE_SIGNING_SECRET is not set");
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac.doFinal(payload);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    private byte[] mac(byte[] payload) { return signer.sign(payload); }
 
-    private static String b64(byte[] b) { return Base64.getUrlEncoder().withoutPadding().encodeToString(b); }
+    private static String b64(byte[] b) { return Signer.b64(b); }
 
     private static IntakeException.Invalid invalid(String code, String message) {
         return new IntakeException.Invalid(code, message);

@@ -24,6 +24,7 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -123,7 +124,9 @@ public final class SubmitForm {
 
     /** Accepts {@code values} (keyed by field id or name) for {@code form}, after the guards {@code checks} asks for. */
     public Outcome submit(Form form, Map<String, Object> values, SubmissionMetadata metadata, Checks checks) {
-        Instant now = clock.instant();
+        // Millisecond precision: the id's time prefix and submitted_at are then the same instant, so the
+        // created_after / created_before key bounds are exact.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         if (checks.rateLimit()) {
             String ip = metadata.ip() == null ? "unknown" : metadata.ip();
             var decision = rateLimiter.hit("SUBMIT#" + form.key() + "#" + ip, RATE_LIMIT, RATE_WINDOW, now);
@@ -202,8 +205,7 @@ public final class SubmitForm {
             attributes.remove("id");
             ConsentState asked = form.doubleOptIn() ? ConsentState.PENDING : ConsentState.OPTED_IN;
             consent = people.upsert(new PersonUpsert(form.workspaceId(), personId, email, externalId, attributes,
-                    new ConsentRecord(asked, now, metadata.ip(), form.id(), metadata.source()),
-                    form.key() + "/" + submission.id()));
+                    new ConsentRecord(asked, now, metadata.ip(), form.id(), metadata.source())));
         }
         forms.addToCount(form, 1);
         events.publish(new FormSubmitted(Ids.event(now), form.workspaceId(), form.id(), submission.id(), personId,

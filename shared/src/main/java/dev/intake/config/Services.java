@@ -15,6 +15,8 @@ import dev.intake.application.ConfirmConsent;
 import dev.intake.application.ConsentTokens;
 import dev.intake.application.CreateWorkspace;
 import dev.intake.application.ManageForms;
+import dev.intake.application.ManagePeople;
+import dev.intake.application.ManageSubmissions;
 import dev.intake.application.SubmitForm;
 import dev.intake.application.TriggerCampaigns;
 import dev.intake.application.port.CampaignStore;
@@ -53,6 +55,8 @@ public final class Services {
     public final Authenticator authenticator;
     public final CreateWorkspace createWorkspace;
     public final ManageForms manageForms;
+    public final ManageSubmissions manageSubmissions;
+    public final ManagePeople managePeople;
     public final SubmitForm submitForm;
     public final TriggerCampaigns triggerCampaigns;
     public final ConsentTokens consentTokens;
@@ -78,8 +82,10 @@ public final class Services {
         this.createWorkspace = new CreateWorkspace(workspaces, clock);
         this.manageForms = new ManageForms(forms, clock);
         this.submitForm = new SubmitForm(forms, submissions, people, events, guards.rateLimiter(), captcha, clock);
-        this.consentTokens = new ConsentTokens(config.signingSecret() == null ? null
-                : config.signingSecret().getBytes(StandardCharsets.UTF_8));
+        byte[] secret = config.signingSecret() == null ? null : config.signingSecret().getBytes(StandardCharsets.UTF_8);
+        this.consentTokens = new ConsentTokens(secret);
+        this.manageSubmissions = new ManageSubmissions(manageForms, forms, submissions, submitForm, secret);
+        this.managePeople = new ManagePeople(people, submissions, forms, clock);
         this.triggerCampaigns = new TriggerCampaigns(campaigns, confirmations, consentTokens, config.publicUrl(), clock);
         this.confirmConsent = new ConfirmConsent(consentTokens, people, forms, clock);
         this.idempotency = new Idempotency(guards.idempotency(), clock);
@@ -87,7 +93,11 @@ public final class Services {
 
     /** Wires the DynamoDB and SQS adapters for {@code config}. */
     public static Services create(IntakeConfig config) {
-        DynamoDbClient db = AwsClients.dynamo(config);
+        return create(config, AwsClients.dynamo(config));
+    }
+
+    /** Wires the adapters around a DynamoDB client built by the caller (the local stack meters its capacity). */
+    public static Services create(IntakeConfig config, DynamoDbClient db) {
         IntakeConfig.Tables t = config.tables();
         EventPublisher events = new LazyPublisher(config);
         DynamoGuardStore guards = new DynamoGuardStore(db, t.guards());

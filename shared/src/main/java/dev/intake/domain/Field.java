@@ -15,6 +15,11 @@ public record Field(String id, String name, FieldType type, String label, boolea
     }
 
     /** A field learned from a submitted name, with no declared type. */
+    /** Whether {@code key} has the shape of a generated field id. */
+    public static boolean looksLikeId(String key) {
+        return key.startsWith("fld_") && key.length() == 12 && key.substring(4).chars().allMatch(Character::isLetterOrDigit);
+    }
+
     public static Field learned(String name) {
         return new Field(Ids.field(), name, FieldType.TEXT, name, false, List.of(), null, name);
     }

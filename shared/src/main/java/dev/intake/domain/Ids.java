@@ -15,6 +15,8 @@ public final class Ids {
     private static final char[] ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int TIME_CHARS = 8;
+    /** The last instant 8 base62 characters of milliseconds can hold (year 8888); later times are clamped. */
+    private static final Instant LAST = Instant.ofEpochMilli(218_340_105_584_895L);
 
     private Ids() {}
 
@@ -29,6 +31,8 @@ public final class Ids {
 
     /** A submission id that sorts by {@code at}: {@code sub_} + 8 time chars + 8 random chars. */
     public static String submission(Instant at) { return "sub_" + time(at) + random(8); }
+
+    public static String erasure(Instant at) { return "era_" + time(at) + random(8); }
 
     public static String event(Instant at) { return "evt_" + time(at) + random(8); }
 
@@ -45,13 +49,21 @@ public final class Ids {
 
     public static boolean isSubmission(String id) { return id != null && id.matches("sub_[0-9A-Za-z]{16}"); }
 
+    public static boolean isPerson(String id) { return id != null && id.matches("per_[0-9A-Za-z]{16}"); }
+
+    /**
+     * The largest submission id that could have been created at {@code at}: every id with that time
+     * prefix sorts at or below it.
+     */
+    public static String submissionUpperBound(Instant at) { return "sub_" + time(at) + "~"; }
+
     /** SHA-256 hex digest; secrets are high-entropy random strings, so an unsalted digest is sufficient. */
     public static String sha256(String secret) {
         return HexFormat.of().formatHex(digest(secret.getBytes(StandardCharsets.UTF_8)));
     }
 
     static String time(Instant at) {
-        long ms = Math.max(0, at.toEpochMilli());
+        long ms = at.isBefore(Instant.EPOCH) ? 0 : at.isAfter(LAST) ? LAST.toEpochMilli() : at.toEpochMilli();
         char[] out = new char[TIME_CHARS];
         for (int i = TIME_CHARS - 1; i >= 0; i--) {
             out[i] = ALPHABET[(int) (ms % 62)];

@@ -8,4 +8,4 @@ import java.util.Map;
  * downgrades a person who already opted in.
  */
 public record PersonUpsert(String workspaceId, String personId, String email, String externalId,
-                           Map<String, Object> attributes, ConsentRecord consent, String submissionRef) {}
+                           Map<String, Object> attributes, ConsentRecord consent) {}

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 /**
  * Checks submitted values against a form's fields and keys them by field id. Keys may be field ids or
  * field names; names the form has not seen are learned as new text fields (a field cannot be disabled:
- * whatever is sent is kept).
+ * whatever is sent is kept), except names shaped like a field id ({@code fld_…}), which are rejected.
  */
 public final class SubmissionValidator {
     public static final int MAX_VALUE_BYTES = 10 * 1024;
@@ -30,10 +30,16 @@ public final class SubmissionValidator {
         List<Field> learned = new ArrayList<>();
         List<String> invalid = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
 
         for (var entry : raw.entrySet()) {
             Field field = form.field(entry.getKey()).orElse(null);
             boolean isNew = field == null;
+            if (isNew && Field.looksLikeId(entry.getKey())) {
+                // A field id the form does not have is a caller's mistake, not a field to learn.
+                unknown.add(entry.getKey());
+                continue;
+            }
             if (isNew) field = Field.learned(entry.getKey());
             checkShape(entry.getKey(), entry.getValue());
             try {
@@ -46,6 +52,11 @@ public final class SubmissionValidator {
                 invalid.add(field.name());
                 reasons.add(field.name() + ": " + e.getMessage());
             }
+        }
+        if (!unknown.isEmpty()) {
+            throw new IntakeException.Invalid("unknown_fields",
+                    "This form has no field with id " + String.join(", ", unknown) + "; send keys that are its field ids or names",
+                    unknown);
         }
         if (form.fields().size() + learned.size() > Form.MAX_FIELDS) {
             throw new IntakeException.Invalid("too_many_fields",

@@ -1,8 +1,10 @@
 package dev.intake.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import dev.intake.domain.IntakeException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,6 +32,17 @@ public final class ApiRequest {
 
     public String query(String name) {
         return event.getQueryStringParameters() == null ? null : event.getQueryStringParameters().get(name);
+    }
+
+    /** A whole-number query parameter, or null when absent; anything else is a 400 naming it. */
+    public Integer integerQuery(String name) {
+        String v = query(name);
+        if (v == null) return null;
+        try {
+            return Integer.valueOf(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IntakeException.Invalid("invalid_" + name, "'" + name + "' must be a whole number", List.of(name));
+        }
     }
 
     public String header(String name) { return headers.get(name); }

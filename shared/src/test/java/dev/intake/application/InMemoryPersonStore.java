@@ -3,6 +3,7 @@ package dev.intake.application;
 import dev.intake.application.port.PersonStore;
 import dev.intake.domain.ConsentRecord;
 import dev.intake.domain.ConsentState;
+import dev.intake.domain.Erasure;
 import dev.intake.domain.IntakeException;
 import dev.intake.domain.Person;
 import dev.intake.domain.PersonUpsert;
@@ -15,6 +16,7 @@ import java.util.Optional;
 /** A {@link PersonStore} that keeps every upsert and folds them into people. */
 final class InMemoryPersonStore implements PersonStore {
     final List<PersonUpsert> upserts = new ArrayList<>();
+    final List<Erasure> erasures = new ArrayList<>();
     private final Map<String, Person> people = new LinkedHashMap<>();
 
     @Override
@@ -46,5 +48,22 @@ final class InMemoryPersonStore implements PersonStore {
     @Override
     public Optional<Person> find(String workspaceId, String personId) {
         return Optional.ofNullable(people.get(workspaceId + "/" + personId));
+    }
+
+    @Override
+    public Optional<Person> findIdKeyedByEmail(String workspaceId, String email) {
+        return people.values().stream()
+                .filter(p -> p.workspaceId().equals(workspaceId) && p.externalId() != null && email.equals(p.email()))
+                .findFirst();
+    }
+
+    @Override
+    public boolean delete(String workspaceId, String personId) {
+        return people.remove(workspaceId + "/" + personId) != null;
+    }
+
+    @Override
+    public void recordErasure(String workspaceId, Erasure erasure) {
+        erasures.add(erasure);
     }
 }

@@ -7,6 +7,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -23,12 +24,14 @@ import java.time.Duration;
 public final class AwsClients {
     private AwsClients() {}
 
-    public static DynamoDbClient dynamo(IntakeConfig config) {
+    public static DynamoDbClient dynamo(IntakeConfig config, ExecutionInterceptor... interceptors) {
+        var overrides = overrides().toBuilder();
+        for (ExecutionInterceptor i : interceptors) overrides.addExecutionInterceptor(i);
         var b = DynamoDbClient.builder()
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials(config.dynamoEndpoint()))
                 .httpClient(httpClient())
-                .overrideConfiguration(overrides());
+                .overrideConfiguration(overrides.build());
         if (config.dynamoEndpoint() != null) b.endpointOverride(config.dynamoEndpoint());
         return b.build();
     }

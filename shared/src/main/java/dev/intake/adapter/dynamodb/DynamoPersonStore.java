@@ -5,6 +5,7 @@ import static dev.intake.adapter.dynamodb.Dynamo.*;
 import dev.intake.application.port.PersonStore;
 import dev.intake.domain.ConsentRecord;
 import dev.intake.domain.ConsentState;
+import dev.intake.domain.Erasure;
 import dev.intake.domain.IntakeException;
 import dev.intake.domain.Person;
 import dev.intake.domain.PersonUpsert;
@@ -24,10 +25,13 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 /**
  * People table: {@code PERSON#<workspaceId>#<personId>} / {@code PERSON}. The person id is derived from
  * the identifier, so a submission upserts its person with one {@code UpdateItem} and no read. Attributes
- * are top-level {@code a.<name>} attributes, so each is set without rewriting the others; {@code subs}
- * lists the person's submissions for erasure.
+ * are top-level {@code a.<name>} attributes, so each is set without rewriting the others. A person keyed
+ * by their {@code id} who also has an email carries {@code emailKey = <workspaceId>#<email>}, which keys
+ * the sparse, keys-only GSI {@value #BY_EMAIL}; people keyed by email need no index. Erasures are
+ * recorded as {@code ERASURE#<workspaceId>} / {@code <era id>} items with counts only.
  */
 public final class DynamoPersonStore implements PersonStore {
+    public static final String BY_EMAIL = "byEmail";
     private static final String ATTR = "a.";
 
     private final DynamoDbClient db;
@@ -59,6 +63,10 @@ public final class DynamoPersonStore implements PersonStore {
         if (u.externalId() != null) {
             set.add("extId = :ext");
             values.put(":ext", s(u.externalId()));
+            if (u.email() != null) {
+                set.add("emailKey = :emailKey");
+                values.put(":emailKey", s(emailKey(u.workspaceId(), u.email())));
+            }
         }
         int i = 0;
         for (var e : u.attributes().entrySet()) {
@@ -83,8 +91,7 @@ public final class DynamoPersonStore implements PersonStore {
             set.add("consent = if_not_exists(consent, :consent)");
             set.add("consentRecord = if_not_exists(consentRecord, :record)");
         }
-        String expression = "SET " + String.join(", ", set) + (u.submissionRef() != null ? " ADD subs :sub" : "");
-        if (u.submissionRef() != null) values.put(":sub", AttributeValue.fromSs(List.of(u.submissionRef())));
+        String expression = "SET " + String.join(", ", set);
         var res = call(() -> db.updateItem(r -> r.tableName(table).key(key(pk(u.workspaceId(), u.personId()), "PERSON"))
                 .updateExpression(expression)
                 .expressionAttributeNames(names.isEmpty() ? null : names)
@@ -132,6 +139,35 @@ public final class DynamoPersonStore implements PersonStore {
         return Optional.of(new Person(workspaceId, personId, str(item, "email"), str(item, "extId"), List.of(), attributes,
                 consent == null ? null : ConsentState.valueOf(consent), record,
                 Instant.parse(str(item, "createdAt")), Instant.parse(str(item, "updatedAt"))));
+    }
+
+    @Override
+    public Optional<Person> findIdKeyedByEmail(String workspaceId, String email) {
+        var res = call(() -> db.query(r -> r.tableName(table).indexName(BY_EMAIL)
+                .keyConditionExpression("emailKey = :e")
+                .expressionAttributeValues(Map.of(":e", s(emailKey(workspaceId, email))))
+                .limit(1)));
+        if (res.items().isEmpty()) return Optional.empty();
+        String pk = str(res.items().get(0), "pk");
+        return find(workspaceId, pk.substring(pk.lastIndexOf('#') + 1));
+    }
+
+    @Override
+    public boolean delete(String workspaceId, String personId) {
+        var res = call(() -> db.deleteItem(r -> r.tableName(table).key(key(pk(workspaceId, personId), "PERSON"))
+                .returnValues(ReturnValue.ALL_OLD)));
+        return res.hasAttributes() && !res.attributes().isEmpty();
+    }
+
+    @Override
+    public void recordErasure(String workspaceId, Erasure e) {
+        run(() -> db.putItem(r -> r.tableName(table).item(Map.of(
+                "pk", s("ERASURE#" + workspaceId), "sk", s(e.id()),
+                "at", s(e.at().toString()), "submissionsDeleted", n(e.submissionsDeleted())))));
+    }
+
+    private static String emailKey(String workspaceId, String email) {
+        return workspaceId + "#" + email;
     }
 
     private static String pk(String workspaceId, String personId) {

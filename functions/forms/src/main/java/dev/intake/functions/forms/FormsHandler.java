@@ -7,7 +7,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import dev.intake.application.Authenticator;
 import dev.intake.application.ManageForms;
 import dev.intake.config.Services;
-import dev.intake.domain.IntakeException;
 import dev.intake.http.ApiRequest;
 import dev.intake.http.ApiResponse;
 import dev.intake.http.Bodies;
@@ -17,7 +16,6 @@ import dev.intake.http.Idempotency;
 import dev.intake.http.Router;
 import dev.intake.json.FormJson;
 import dev.intake.json.Json;
-import java.util.List;
 
 /** Management API for forms: list, create, get, patch, delete. Requires an API key of the workspace. */
 public final class FormsHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
@@ -51,7 +49,7 @@ public final class FormsHandler implements RequestHandler<APIGatewayProxyRequest
     }
 
     private ApiResponse list(ApiRequest req) {
-        var list = forms.list(workspace(req), integer(req, "page"), integer(req, "limit"));
+        var list = forms.list(workspace(req), req.integerQuery("page"), req.integerQuery("limit"));
         var body = Json.object();
         var data = body.putArray("data");
         list.data().forEach(v -> data.add(FormJson.view(v)));
@@ -84,15 +82,5 @@ public final class FormsHandler implements RequestHandler<APIGatewayProxyRequest
         String ws = auth.workspaceForApiKey(Credentials.apiKey(req));
         Authenticator.requireSameWorkspace(ws, req.pathParam("workspaceId"));
         return ws;
-    }
-
-    private static Integer integer(ApiRequest req, String name) {
-        String v = req.query(name);
-        if (v == null) return null;
-        try {
-            return Integer.valueOf(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IntakeException.Invalid("invalid_" + name, "'" + name + "' must be a whole number", List.of(name));
-        }
     }
 }
