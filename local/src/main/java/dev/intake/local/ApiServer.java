@@ -62,7 +62,8 @@ final class ApiServer implements AutoCloseable {
             String method = ex.getRequestMethod().toUpperCase();
             byte[] page = staticPages.get(path);
             if (page != null && method.equals("GET")) {
-                write(ex, 200, Map.of("Content-Type", path.endsWith(".json") ? "application/json" : "text/html; charset=utf-8"), page);
+                String type = path.endsWith(".json") ? "application/json" : path.endsWith(".yaml") ? "application/yaml" : "text/html; charset=utf-8";
+                write(ex, 200, Map.of("Content-Type", type), page);
                 return;
             }
             Map<String, String> params = new LinkedHashMap<>();

@@ -6,6 +6,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.intake.application.CreateWorkspace;
 import dev.intake.application.ManageForms;
 import dev.intake.config.Env;
@@ -15,6 +17,7 @@ import dev.intake.adapter.aws.AwsClients;
 import dev.intake.adapter.dynamodb.CapacityMeter;
 import dev.intake.adapter.log.LoggedConfirmations;
 import dev.intake.domain.IntakeException;
+import dev.intake.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -271,7 +274,7 @@ public final class IntakeLocal implements AutoCloseable {
         return secret;
     }
 
-    /** The example site: a page whose plain HTML form posts to the action URL, and its success page. */
+    /** The example site (a page whose plain HTML form posts to the action URL, and its success page) and the OpenAPI document. */
     private static Map<String, byte[]> staticPages(String siteId, String formId, String baseUrl) throws IOException {
         Map<String, byte[]> pages = new LinkedHashMap<>();
         for (String name : List.of("index.html", "success.html")) {
@@ -285,6 +288,14 @@ public final class IntakeLocal implements AutoCloseable {
             }
         }
         pages.put("/health", "{\"ok\":true}".getBytes(StandardCharsets.UTF_8));
+        // The API's OpenAPI document (docs/openapi.yaml, packaged into the jar), as written and as JSON.
+        try (InputStream in = IntakeLocal.class.getResourceAsStream("/docs/openapi.yaml")) {
+            if (in != null) {
+                byte[] yaml = in.readAllBytes();
+                pages.put("/openapi.yaml", yaml);
+                pages.put("/openapi.json", Json.MAPPER.writeValueAsBytes(new ObjectMapper(new YAMLFactory()).readTree(yaml)));
+            }
+        }
         return pages;
     }
 
