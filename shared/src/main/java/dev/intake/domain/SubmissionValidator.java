@@ -153,7 +153,9 @@ public final class SubmissionValidator {
                 yield s;
             }
             case CHECKBOX -> checkbox(field, value);
-            default -> value instanceof List<?> || value instanceof String ? value : single(value);
+            // A number sent as a person's id is the same id however it is written: 42, 42.0 and 4.2E1 are "42".
+            default -> value instanceof BigDecimal n && field.attribute().equals("id") ? n.stripTrailingZeros().toPlainString()
+                    : value instanceof List<?> || value instanceof String ? value : single(value);
         };
     }
 

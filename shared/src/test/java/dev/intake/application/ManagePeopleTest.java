@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.intake.application.ManageForms.FieldDraft;
 import dev.intake.application.ManageForms.FormDraft;
+import dev.intake.application.port.SubmissionStore;
 import dev.intake.domain.Erasure;
 import dev.intake.domain.Form;
 import dev.intake.domain.Ids;
@@ -19,9 +20,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -55,6 +58,29 @@ class ManagePeopleTest {
     private final SubmitForm submitForm = new SubmitForm(formStore, submissions, people, new InMemoryEventPublisher(),
             new InMemoryRateLimiter(), new StubCaptcha(), clock);
     private final ManagePeople managePeople = new ManagePeople(people, submissions, formStore, clock);
+
+    /**
+     * A submission store whose by-person index lags, like DynamoDB's eventually consistent GSI: it still
+     * lists refs of submissions that were deleted.
+     */
+    private static final class LaggingIndexStore implements SubmissionStore {
+        private final InMemorySubmissionStore delegate;
+        final List<Ref> stale = new ArrayList<>();
+
+        LaggingIndexStore(InMemorySubmissionStore delegate) { this.delegate = delegate; }
+
+        @Override public void save(String formKey, Submission s) { delegate.save(formKey, s); }
+        @Override public Optional<Submission> find(String formKey, String id) { return delegate.find(formKey, id); }
+        @Override public Slice list(String formKey, Range range, int limit) { return delegate.list(formKey, range, limit); }
+        @Override public Optional<Submission> delete(String formKey, String id) { return delegate.delete(formKey, id); }
+
+        @Override
+        public List<Ref> findByPerson(String workspaceId, String personId) {
+            List<Ref> out = new ArrayList<>(stale);
+            out.addAll(delegate.findByPerson(workspaceId, personId));
+            return out;
+        }
+    }
 
     private static Map<String, Object> values(Object... kv) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -343,6 +369,24 @@ class ManagePeopleTest {
 
         assertEquals(2, erasure.submissionsDeleted());
         assertEquals(0, submissions.size());
+        assertEquals(0, formStore.count(a));
+    }
+
+    @Test
+    void erase_whenIndexStillListsAnAlreadyDeletedSubmission_neitherCountsItNorLowersTheFormCountForIt() {
+        Form a = form(WS, "A");
+        Submission gone = submit(a, "email", "ada@example.com");
+        Submission kept = submit(a, "email", "ada@example.com");
+        submissions.delete(a.key(), gone.id());
+        formStore.addToCount(a, -1); // as ManageSubmissions.delete does
+        var lagging = new LaggingIndexStore(submissions);
+        lagging.stale.add(new SubmissionStore.Ref(a.key(), gone.id()));
+        String ada = Ids.person(WS, "email", "ada@example.com");
+
+        Erasure erasure = new ManagePeople(people, lagging, formStore, clock).erase(WS, ada);
+
+        assertEquals(1, erasure.submissionsDeleted());
+        assertTrue(submissions.find(a.key(), kept.id()).isEmpty());
         assertEquals(0, formStore.count(a));
     }
 }

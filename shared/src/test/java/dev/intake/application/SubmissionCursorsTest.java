@@ -167,7 +167,23 @@ class SubmissionCursorsTest {
         byte[] raw = Base64.getUrlDecoder().decode(cursor.substring(4));
 
         assertRejected("cur_" + Base64.getUrlEncoder().encodeToString(raw) + "=");
-        assertRejected("cur_" + Base64.getEncoder().encodeToString(raw).replace('A', '+'));
+        assertRejected(cursor + "==");
+    }
+
+    @Test
+    void verify_whenTheSameBytesAreInStandardBase64_isInvalidCursor() {
+        int differed = 0;
+        for (int i = 0; i < 50; i++) {
+            String id = Ids.submission(NOW.plusMillis(i));
+            String cursor = cursors.issue(WS, FORM, ALL, id);
+            String standard = "cur_" + Base64.getEncoder().withoutPadding()
+                    .encodeToString(Base64.getUrlDecoder().decode(cursor.substring(4)));
+            if (standard.equals(cursor)) continue; // no '-' or '_' in this one
+            differed++;
+            String s = standard;
+            rejected(() -> cursors.verify(WS, FORM, ALL, s), s);
+        }
+        assertTrue(differed > 0, "no cursor had a '-' or '_' to re-encode");
     }
 
     @Test

@@ -56,6 +56,24 @@ class SubmissionValidatorTest {
         return assertThrows(IntakeException.Invalid.class, () -> SubmissionValidator.validate(form, raw));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"42", "42.0", "4.2E1", "42.000"})
+    void validate_aNumberSentToAnIdField_isStoredInOneCanonicalForm(String number) {
+        Field id = new Field("fld_ident001", "id", FieldType.TEXT, "id", false, List.of(), null, "id");
+        var result = SubmissionValidator.validate(form(List.of(id)), Map.of("id", new BigDecimal(number)));
+        assertEquals(Map.of("fld_ident001", "42"), result.data(), "one person whatever the number's spelling");
+        var text = SubmissionValidator.validate(form(List.of(id)), Map.of("id", "42.0"));
+        assertEquals(Map.of("fld_ident001", "42.0"), text.data(), "a string id is kept as sent");
+    }
+
+    @Test
+    void validate_anUnknownKeyShapedLikeAFieldId_isRejectedNotLearned() {
+        var e = invalid(FORM, valid("fld_a1B2c3D4", "x"));
+        assertEquals("unknown_fields", e.code());
+        assertEquals(List.of("fld_a1B2c3D4"), e.fields());
+        assertEquals(1, SubmissionValidator.validate(FORM, valid("fld_short", "x")).learned().size(), "other names are learned");
+    }
+
     @Test
     void validate_whenRequiredFieldsMissing_throwsInvalidNamingEachMissingField() {
         var e = invalid(FORM, Map.of("message", "hello"));
