@@ -69,10 +69,12 @@ final class ApiServer implements AutoCloseable {
             Map<String, String> params = new LinkedHashMap<>();
             Binding match = null;
             boolean pathKnown = false;
+            java.util.Set<String> allowed = new java.util.TreeSet<>();
             for (Binding b : bindings) {
                 params.clear();
                 if (matches(b.route().path(), path, params)) {
                     pathKnown = true;
+                    allowed.add(b.route().method());
                     if (b.route().method().equals(method)) {
                         match = b;
                         break;
@@ -83,7 +85,10 @@ final class ApiServer implements AutoCloseable {
                 int status = pathKnown ? 405 : 404;
                 String body = "{\"error\":{\"code\":\"" + (pathKnown ? "method_not_allowed" : "not_found")
                         + "\",\"message\":\"No route for " + method + " " + jsonEscape(path) + "\"}}";
-                write(ex, status, Map.of("Content-Type", "application/json"), body.getBytes(StandardCharsets.UTF_8));
+                Map<String, String> headers = pathKnown
+                        ? Map.of("Content-Type", "application/json", "Allow", String.join(", ", allowed))
+                        : Map.of("Content-Type", "application/json");
+                write(ex, status, headers, body.getBytes(StandardCharsets.UTF_8));
                 return;
             }
             byte[] body = readBody(ex.getRequestBody());

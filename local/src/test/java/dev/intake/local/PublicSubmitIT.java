@@ -188,6 +188,7 @@ class PublicSubmitIT {
         assertEquals("not_found", Http.json(none).path("error").path("code").asText());
         var method = Http.send("GET", "/api/forms/" + formId + "/submit", null);
         assertEquals(405, method.statusCode());
+        assertEquals("OPTIONS, POST", method.headers().firstValue("Allow").orElse(""));
     }
 
     static Map<String, String> fieldIds(JsonNode form) {
