@@ -159,6 +159,8 @@ final class ApiServer implements AutoCloseable {
 
     /** Matches {@code /a/{x}/b} against a raw path, filling in decoded path parameters. */
     static boolean matches(String template, String path, Map<String, String> params) {
+        // API Gateway's REST APIs treat /a/b/ as /a/b (Segment's client posts to /v1/import/).
+        if (path.length() > 1 && path.endsWith("/")) path = path.substring(0, path.length() - 1);
         String[] t = template.split("/", -1);
         String[] p = path.split("/", -1);
         if (t.length != p.length) return false;

@@ -26,6 +26,17 @@ public final class Authenticator {
         return c.workspaceId();
     }
 
+    /** The workspace of a tracking write key (Basic {@code write_key:}, or {@code writeKey} in the body). */
+    public String workspaceForWriteKey(String presented) {
+        if (presented == null || presented.isBlank()) {
+            throw new IntakeException.Unauthorized("Missing write key: send HTTP Basic 'write_key:' or 'writeKey' in the body");
+        }
+        return workspaces.findCredential(Ids.sha256(presented.trim()))
+                .filter(k -> k.kind() == CredentialKind.WRITE_KEY && !k.revoked())
+                .orElseThrow(() -> new IntakeException.Unauthorized("Invalid or revoked write key"))
+                .workspaceId();
+    }
+
     /**
      * Returns the workspace of a site id whose track key is {@code trackKey} (HTTP Basic
      * {@code site_id:track_key}), or throws {@code Unauthorized}.

@@ -3,11 +3,13 @@ package dev.intake.application;
 import dev.intake.application.port.FormStore;
 import dev.intake.application.port.PersonStore;
 import dev.intake.application.port.SubmissionStore;
+import dev.intake.domain.Activity;
 import dev.intake.domain.Erasure;
 import dev.intake.domain.Form;
 import dev.intake.domain.Ids;
 import dev.intake.domain.IntakeException;
 import dev.intake.domain.Person;
+import dev.intake.domain.Relationship;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -30,7 +32,22 @@ public final class ManagePeople {
         this.clock = clock;
     }
 
-    /** The person with this email or this id: exactly one of the two is given. */
+    /** A person with what the tracking calls recorded on them. */
+    public record Profile(Person person, List<Relationship> relationships, List<Activity> recentActivity) {}
+
+    /** How many of the latest track, page and screen calls a profile shows. */
+    public static final int RECENT_ACTIVITY = 25;
+
+    /** The person with this email or this id, with their relationships and latest activity. */
+    public Profile profile(String workspaceId, String email, String id) {
+        Person p = find(workspaceId, email, id);
+        return new Profile(p, people.relationships(workspaceId, p.id()), people.recentActivity(workspaceId, p.id(), RECENT_ACTIVITY));
+    }
+
+    /**
+     * The person with this email or this id: exactly one of the two is given. An id that was aliased to
+     * another person finds that person.
+     */
     public Person find(String workspaceId, String email, String id) {
         if ((email == null) == (id == null)) {
             throw new IntakeException.Invalid("invalid_lookup", "Look a person up by exactly one of 'email' or 'id'", List.of("email", "id"));
@@ -44,7 +61,7 @@ public final class ManagePeople {
         } else {
             String i = id.trim();
             if (i.isEmpty()) throw new IntakeException.Invalid("invalid_id", "'id' is empty", List.of("id"));
-            found = people.find(workspaceId, Ids.person(workspaceId, "id", i));
+            found = people.find(workspaceId, people.alias(workspaceId, "id", i).orElse(Ids.person(workspaceId, "id", i)));
         }
         return found.orElseThrow(() -> new IntakeException.NotFound("Person"));
     }

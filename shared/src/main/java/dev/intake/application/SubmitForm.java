@@ -205,7 +205,7 @@ public final class SubmitForm {
             attributes.remove("id");
             ConsentState asked = form.doubleOptIn() ? ConsentState.PENDING : ConsentState.OPTED_IN;
             consent = people.upsert(new PersonUpsert(form.workspaceId(), personId, email, externalId, attributes,
-                    new ConsentRecord(asked, now, metadata.ip(), form.id(), metadata.source())));
+                    new ConsentRecord(asked, now, metadata.ip(), form.id(), metadata.source()), null, now));
         }
         forms.addToCount(form, 1);
         events.publish(new FormSubmitted(Ids.event(now), form.workspaceId(), form.id(), submission.id(), personId,

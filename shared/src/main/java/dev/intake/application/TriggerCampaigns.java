@@ -3,6 +3,7 @@ package dev.intake.application;
 import dev.intake.application.port.CampaignStore;
 import dev.intake.application.port.ConfirmationSender;
 import dev.intake.domain.Campaign;
+import dev.intake.domain.DomainEvent;
 import dev.intake.domain.FormSubmitted;
 import java.time.Clock;
 import java.util.List;
@@ -31,16 +32,16 @@ public final class TriggerCampaigns {
         this.clock = clock;
     }
 
-    public Outcome handle(FormSubmitted event) {
+    public Outcome handle(DomainEvent event) {
         List<String> matched = campaigns.listByWorkspace(event.workspaceId()).stream()
                 .filter(c -> c.matches(event))
                 .map(Campaign::id)
                 .toList();
         boolean first = campaigns.recordTrigger(event, matched);
-        if (first && event.confirmationRequired() && event.personId() != null) {
-            String token = tokens.issue(event.workspaceId(), event.personId(), event.formId(), clock.instant());
-            Object email = event.attributes().get("email");
-            confirmations.send(event.workspaceId(), event.personId(), email instanceof String s ? s : null, event.formId(),
+        if (first && event instanceof FormSubmitted f && f.confirmationRequired() && f.personId() != null) {
+            String token = tokens.issue(f.workspaceId(), f.personId(), f.formId(), clock.instant());
+            Object email = f.attributes().get("email");
+            confirmations.send(f.workspaceId(), f.personId(), email instanceof String s ? s : null, f.formId(),
                     confirmBaseUrl + "/api/consent/confirm?token=" + token);
         }
         return new Outcome(matched, first);

@@ -18,6 +18,7 @@ import dev.intake.application.ManageForms;
 import dev.intake.application.ManagePeople;
 import dev.intake.application.ManageSubmissions;
 import dev.intake.application.SubmitForm;
+import dev.intake.application.Track;
 import dev.intake.application.TriggerCampaigns;
 import dev.intake.application.port.CampaignStore;
 import dev.intake.application.port.CaptchaVerifier;
@@ -32,6 +33,7 @@ import dev.intake.application.port.WorkspaceStore;
 import dev.intake.http.Idempotency;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -57,6 +59,7 @@ public final class Services {
     public final ManageForms manageForms;
     public final ManageSubmissions manageSubmissions;
     public final ManagePeople managePeople;
+    public final Track track;
     public final SubmitForm submitForm;
     public final TriggerCampaigns triggerCampaigns;
     public final ConsentTokens consentTokens;
@@ -86,6 +89,8 @@ public final class Services {
         this.consentTokens = new ConsentTokens(secret);
         this.manageSubmissions = new ManageSubmissions(manageForms, forms, submissions, submitForm, secret);
         this.managePeople = new ManagePeople(people, submissions, forms, clock);
+        this.track = new Track(people, guards.idempotency(), events,
+                Duration.ofDays(Long.parseLong(Env.get("INTAKE_ACTIVITY_RETENTION_DAYS", "90"))), clock);
         this.triggerCampaigns = new TriggerCampaigns(campaigns, confirmations, consentTokens, config.publicUrl(), clock);
         this.confirmConsent = new ConfirmConsent(consentTokens, people, forms, clock);
         this.idempotency = new Idempotency(guards.idempotency(), clock);
@@ -130,7 +135,7 @@ public final class Services {
         }
 
         @Override
-        public void publish(dev.intake.domain.FormSubmitted event) {
+        public void publish(dev.intake.domain.DomainEvent event) {
             SqsEventPublisher d = delegate;
             if (d == null) {
                 synchronized (this) {

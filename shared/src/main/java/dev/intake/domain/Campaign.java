@@ -13,9 +13,11 @@ public record Campaign(String workspaceId, String id, String name, Trigger trigg
         public static final String EVENT = "event";
     }
 
-    public boolean matches(FormSubmitted event) {
-        return enabled
-                && Trigger.FORM_SUBMITTED.equals(trigger.type())
-                && (trigger.formId() == null || trigger.formId().equals(event.formId()));
+    public boolean matches(DomainEvent event) {
+        return enabled && switch (event) {
+            case FormSubmitted f -> Trigger.FORM_SUBMITTED.equals(trigger.type())
+                    && (trigger.formId() == null || trigger.formId().equals(f.formId()));
+            case EventTracked t -> Trigger.EVENT.equals(trigger.type()) && t.name().equals(trigger.eventName());
+        };
     }
 }

@@ -11,6 +11,6 @@ import java.util.Map;
  */
 public record FormSubmitted(String eventId, String workspaceId, String formId, String submissionId, String personId,
                             Map<String, Object> data, Map<String, Object> attributes, Source source,
-                            Instant submittedAt, boolean confirmationRequired) {
+                            Instant submittedAt, boolean confirmationRequired) implements DomainEvent {
     public static final String TYPE = "form.submitted";
 }

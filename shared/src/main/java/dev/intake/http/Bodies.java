@@ -137,6 +137,45 @@ public final class Bodies {
         }
     }
 
+    /**
+     * A tracking call's JSON: gzip-decoded when {@code Content-Encoding: gzip}, at most {@code maxBytes}
+     * once decoded (so a small gzip bomb is stopped after {@code maxBytes}), whatever the Content-Type.
+     */
+    public static JsonNode trackingJson(ApiRequest req, int maxBytes, String limitName) {
+        byte[] raw;
+        try {
+            raw = req.bodyBytes();
+        } catch (IllegalArgumentException e) {
+            throw new IntakeException.Invalid("invalid_body", "The body is marked base64 but is not");
+        }
+        byte[] body = raw;
+        String encoding = req.header("Content-Encoding");
+        if (encoding != null && encoding.trim().equalsIgnoreCase("gzip")) {
+            try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(raw))) {
+                body = in.readNBytes(maxBytes + 1);
+            } catch (IOException e) {
+                throw new IntakeException.Invalid("invalid_gzip", "The body says Content-Encoding: gzip but is not valid gzip");
+            }
+        } else if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
+            throw new IntakeException.Invalid("unsupported_encoding", "Content-Encoding must be gzip or absent, not '" + encoding.trim() + "'");
+        }
+        if (body.length > maxBytes) {
+            throw new IntakeException.Invalid(limitName, "The body is over " + maxBytes / 1024 + " KB"
+                    + (encoding != null ? " once decompressed" : "") + "; the limit is " + maxBytes / 1024 + " KB");
+        }
+        if (body.length == 0) throw new IntakeException.Invalid("invalid_json", "The body is empty; send a JSON object");
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IntakeException.Invalid("invalid_encoding", "The body is not valid UTF-8");
+        }
+        JsonNode node = parse(text);
+        if (!node.isObject()) throw new IntakeException.Invalid("invalid_json", "The body must be a JSON object");
+        return node;
+    }
+
     /** The raw body, within {@link #MAX_BODY_BYTES}. */
     static byte[] bytes(ApiRequest req) {
         byte[] bytes;

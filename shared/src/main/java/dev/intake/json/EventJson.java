@@ -2,6 +2,8 @@ package dev.intake.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.intake.domain.DomainEvent;
+import dev.intake.domain.EventTracked;
 import dev.intake.domain.FormSubmitted;
 import dev.intake.domain.Source;
 import java.io.IOException;
@@ -9,11 +11,38 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The wire envelope of {@code form.submitted} on SQS. */
+/** The wire envelopes of {@code form.submitted} and {@code event.tracked} on SQS. */
 public final class EventJson {
     private EventJson() {}
 
-    public static String write(FormSubmitted e) {
+    public static String type(DomainEvent e) {
+        return switch (e) {
+            case FormSubmitted f -> FormSubmitted.TYPE;
+            case EventTracked t -> EventTracked.TYPE;
+        };
+    }
+
+    public static String write(DomainEvent event) {
+        return switch (event) {
+            case FormSubmitted f -> write(f);
+            case EventTracked t -> write(t);
+        };
+    }
+
+    private static String write(EventTracked e) {
+        ObjectNode o = Json.object();
+        o.put("type", EventTracked.TYPE);
+        o.put("id", e.eventId());
+        o.put("workspace_id", e.workspaceId());
+        o.put("person_id", e.personId());
+        o.put("user_id", e.userId());
+        o.put("name", e.name());
+        o.set("properties", Json.valuesNode(e.properties()));
+        o.put("timestamp", e.timestamp().toString());
+        return Json.write(o);
+    }
+
+    private static String write(FormSubmitted e) {
         ObjectNode o = Json.object();
         o.put("type", FormSubmitted.TYPE);
         o.put("id", e.eventId());
@@ -30,16 +59,23 @@ public final class EventJson {
     }
 
     /** Parses an envelope; throws {@link IllegalArgumentException} for anything that is not one. */
-    public static FormSubmitted read(String body) {
+    public static DomainEvent read(String body) {
         JsonNode o;
         try {
             o = Json.MAPPER.readTree(body);
         } catch (IOException e) {
             throw new IllegalArgumentException("event body is not JSON", e);
         }
-        if (o == null || !FormSubmitted.TYPE.equals(Json.text(o, "type"))) {
-            throw new IllegalArgumentException("not a " + FormSubmitted.TYPE + " event");
+        String type = o == null ? null : Json.text(o, "type");
+        if (EventTracked.TYPE.equals(type)) {
+            try {
+                return new EventTracked(req(o, "id"), req(o, "workspace_id"), Json.text(o, "person_id"), Json.text(o, "user_id"),
+                        req(o, "name"), values(o.get("properties")), Instant.parse(req(o, "timestamp")));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("malformed " + EventTracked.TYPE + " event: " + e.getMessage(), e);
+            }
         }
+        if (!FormSubmitted.TYPE.equals(type)) throw new IllegalArgumentException("not a known event type: " + type);
         try {
             return new FormSubmitted(req(o, "id"), req(o, "workspace_id"), req(o, "form_id"), req(o, "submission_id"),
                     Json.text(o, "person_id"), values(o.get("data")), values(o.get("attributes")),
@@ -58,7 +94,7 @@ public final class EventJson {
 
     private static Map<String, Object> values(JsonNode o) {
         Map<String, Object> out = new LinkedHashMap<>();
-        if (o != null) o.fields().forEachRemaining(e -> out.put(e.getKey(), Json.value(e.getValue())));
+        if (o != null) o.fields().forEachRemaining(e -> out.put(e.getKey(), Json.plain(e.getValue())));
         return out;
     }
 

@@ -51,12 +51,33 @@ public final class Json {
         if (value instanceof BigDecimal n) return JsonNodeFactory.instance.numberNode(n);
         if (value instanceof Number n) return JsonNodeFactory.instance.numberNode(new BigDecimal(n.toString()));
         if (value instanceof Boolean b) return JsonNodeFactory.instance.booleanNode(b);
+        if (value instanceof Map<?, ?> m) {
+            ObjectNode o = object();
+            m.forEach((k, v) -> o.set(String.valueOf(k), valueNode(v)));
+            return o;
+        }
         if (value instanceof List<?> l) {
             ArrayNode a = array();
             for (Object o : l) a.add(valueNode(o));
             return a;
         }
         return JsonNodeFactory.instance.textNode(String.valueOf(value));
+    }
+
+    /** Any JSON value as plain Java: a map, a list, a string, a {@link BigDecimal}, a boolean or null. */
+    public static Object plain(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) return null;
+        if (node.isTextual()) return node.textValue();
+        if (node.isNumber()) return node.decimalValue();
+        if (node.isBoolean()) return node.booleanValue();
+        if (node.isArray()) {
+            List<Object> out = new ArrayList<>();
+            for (JsonNode n : node) out.add(plain(n));
+            return out;
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> out.put(e.getKey(), plain(e.getValue())));
+        return out;
     }
 
     public static ObjectNode valuesNode(Map<String, Object> values) {

@@ -42,7 +42,7 @@ class EventJsonTest {
     void read_whenGivenWrittenEvent_returnsAnEqualEvent() {
         FormSubmitted original = event("per_0000000000000001");
 
-        FormSubmitted back = EventJson.read(EventJson.write(original));
+        FormSubmitted back = (FormSubmitted) EventJson.read(EventJson.write(original));
 
         assertEquals(original, back);
         assertEquals(List.copyOf(original.data().keySet()), List.copyOf(back.data().keySet()));
@@ -53,14 +53,14 @@ class EventJsonTest {
         FormSubmitted e = new FormSubmitted("evt_1", "ws_a", "f", "sub_1", null,
                 Map.of("price", new BigDecimal("4.50")), Map.of(), Source.API, AT, false);
 
-        BigDecimal back = (BigDecimal) EventJson.read(EventJson.write(e)).data().get("price");
+        BigDecimal back = (BigDecimal) ((FormSubmitted) EventJson.read(EventJson.write(e))).data().get("price");
 
         assertEquals(0, new BigDecimal("4.50").compareTo(back), back.toString());
     }
 
     @Test
     void read_whenPersonIdNull_keepsItNull() {
-        FormSubmitted back = EventJson.read(EventJson.write(event(null)));
+        FormSubmitted back = (FormSubmitted) EventJson.read(EventJson.write(event(null)));
 
         assertNull(back.personId());
         assertEquals(event(null), back);
@@ -70,7 +70,7 @@ class EventJsonTest {
     void read_whenDataEmpty_returnsEmptyMaps() {
         FormSubmitted e = new FormSubmitted("evt_1", "ws_a", "f", "sub_1", null, Map.of(), Map.of(), Source.API, AT, false);
 
-        FormSubmitted back = EventJson.read(EventJson.write(e));
+        FormSubmitted back = (FormSubmitted) EventJson.read(EventJson.write(e));
 
         assertEquals(e, back);
         assertTrue(back.data().isEmpty());

@@ -36,15 +36,24 @@ final class Dynamo {
         return v == null || v.n() == null ? 0 : Long.parseLong(v.n());
     }
 
-    /** A submission value: string, number, boolean or list of strings. */
+    /**
+     * A value: a submission's (string, number, boolean or list of strings) or a tracked trait or property,
+     * which may also be null, a map or a list of anything.
+     */
     static AttributeValue value(Object v) {
+        if (v == null) return AttributeValue.fromNul(true);
         if (v instanceof String s) return s(s);
         if (v instanceof BigDecimal n) return AttributeValue.fromN(n.toPlainString());
         if (v instanceof Boolean b) return bool(b);
         if (v instanceof List<?> l) {
             List<AttributeValue> out = new ArrayList<>(l.size());
-            for (Object o : l) out.add(s(String.valueOf(o)));
+            for (Object o : l) out.add(value(o));
             return AttributeValue.fromL(out);
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<String, AttributeValue> out = new LinkedHashMap<>();
+            m.forEach((k, o) -> out.put(String.valueOf(k), value(o)));
+            return AttributeValue.fromM(out);
         }
         throw new IllegalArgumentException("unsupported value type " + v.getClass().getSimpleName());
     }
@@ -53,7 +62,12 @@ final class Dynamo {
         if (v.s() != null) return v.s();
         if (v.n() != null) return new BigDecimal(v.n());
         if (v.bool() != null) return v.bool();
-        if (v.hasL()) return v.l().stream().map(AttributeValue::s).toList();
+        if (v.hasL()) return v.l().stream().map(Dynamo::fromValue).toList();
+        if (v.hasM()) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            v.m().forEach((k, a) -> out.put(k, fromValue(a)));
+            return out;
+        }
         return null;
     }
 

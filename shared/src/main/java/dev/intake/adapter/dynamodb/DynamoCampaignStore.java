@@ -4,6 +4,8 @@ import static dev.intake.adapter.dynamodb.Dynamo.*;
 
 import dev.intake.application.port.CampaignStore;
 import dev.intake.domain.Campaign;
+import dev.intake.domain.DomainEvent;
+import dev.intake.domain.EventTracked;
 import dev.intake.domain.FormSubmitted;
 import java.time.Instant;
 import java.util.HashMap;
@@ -52,11 +54,16 @@ public final class DynamoCampaignStore implements CampaignStore {
     }
 
     @Override
-    public boolean recordTrigger(FormSubmitted event, List<String> campaignIds) {
+    public boolean recordTrigger(DomainEvent event, List<String> campaignIds) {
         Map<String, AttributeValue> item = new HashMap<>(key("EVT#" + event.eventId(), "TRIGGER"));
         item.put("ws", s(event.workspaceId()));
-        item.put("formId", s(event.formId()));
-        item.put("submissionId", s(event.submissionId()));
+        switch (event) {
+            case FormSubmitted f -> {
+                item.put("formId", s(f.formId()));
+                item.put("submissionId", s(f.submissionId()));
+            }
+            case EventTracked t -> item.put("event", s(t.name()));
+        }
         item.put("campaigns", AttributeValue.fromL(campaignIds.stream().map(Dynamo::s).toList()));
         item.put("at", s(Instant.now().toString()));
         try {

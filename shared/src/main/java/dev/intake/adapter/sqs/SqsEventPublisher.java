@@ -1,7 +1,7 @@
 package dev.intake.adapter.sqs;
 
 import dev.intake.application.port.EventPublisher;
-import dev.intake.domain.FormSubmitted;
+import dev.intake.domain.DomainEvent;
 import dev.intake.domain.IntakeException;
 import dev.intake.json.EventJson;
 import java.util.Map;
@@ -9,7 +9,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
-/** Sends {@code form.submitted} to the events queue; the event type is also a message attribute. */
+/** Sends events to the events queue; the event type is also a message attribute. */
 public final class SqsEventPublisher implements EventPublisher {
     private final SqsClient sqs;
     private final String queueUrl;
@@ -20,11 +20,11 @@ public final class SqsEventPublisher implements EventPublisher {
     }
 
     @Override
-    public void publish(FormSubmitted event) {
+    public void publish(DomainEvent event) {
         try {
             sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(EventJson.write(event))
                     .messageAttributes(Map.of("type", MessageAttributeValue.builder()
-                            .dataType("String").stringValue(FormSubmitted.TYPE).build())));
+                            .dataType("String").stringValue(EventJson.type(event)).build())));
         } catch (SdkException e) {
             throw new IntakeException.Unavailable("The event queue is unreachable; retry shortly", 2);
         }

@@ -1,7 +1,7 @@
 package dev.intake.application.port;
 
 import dev.intake.domain.Campaign;
-import dev.intake.domain.FormSubmitted;
+import dev.intake.domain.DomainEvent;
 import java.util.List;
 
 /** Campaigns and the record of which campaigns each event triggered. */
@@ -14,5 +14,5 @@ public interface CampaignStore {
      * Records that {@code event} matched {@code campaignIds}. Returns false, and changes nothing, when
      * the event was already recorded, so a redelivered message causes no second effect.
      */
-    boolean recordTrigger(FormSubmitted event, List<String> campaignIds);
+    boolean recordTrigger(DomainEvent event, List<String> campaignIds);
 }

@@ -1,8 +1,8 @@
 package dev.intake.application.port;
 
-import dev.intake.domain.FormSubmitted;
+import dev.intake.domain.DomainEvent;
 
 /** Hands events to the campaign trigger. */
 public interface EventPublisher {
-    void publish(FormSubmitted event);
+    void publish(DomainEvent event);
 }

@@ -6,6 +6,8 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.intake.application.TriggerCampaigns;
 import dev.intake.config.Services;
+import dev.intake.domain.DomainEvent;
+import dev.intake.domain.EventTracked;
 import dev.intake.domain.FormSubmitted;
 import dev.intake.json.EventJson;
 import java.lang.System.Logger.Level;
@@ -35,11 +37,14 @@ public final class CampaignTriggerHandler implements RequestHandler<SQSEvent, SQ
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         for (SQSEvent.SQSMessage m : event.getRecords()) {
             try {
-                FormSubmitted e = EventJson.read(m.getBody());
+                DomainEvent e = EventJson.read(m.getBody());
                 TriggerCampaigns.Outcome outcome = trigger.handle(e);
-                LOG.log(Level.INFO, "consumed {0} {1} form={2} submission={3} campaigns={4}{5}", FormSubmitted.TYPE,
-                        e.eventId(), e.formId(), e.submissionId(), outcome.matchedCampaignIds(),
-                        outcome.firstDelivery() ? "" : " (redelivery, no new effect)");
+                String what = switch (e) {
+                    case FormSubmitted f -> "form=" + f.formId() + " submission=" + f.submissionId();
+                    case EventTracked t -> "person=" + t.personId();
+                };
+                LOG.log(Level.INFO, "consumed {0} {1} {2} campaigns={3}{4}", EventJson.type(e), e.eventId(), what,
+                        outcome.matchedCampaignIds(), outcome.firstDelivery() ? "" : " (redelivery, no new effect)");
             } catch (RuntimeException ex) {
                 LOG.log(Level.WARNING, "message {0} failed: {1}", m.getMessageId(), ex.getClass().getSimpleName());
                 failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));

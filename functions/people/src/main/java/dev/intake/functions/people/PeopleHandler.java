@@ -40,7 +40,7 @@ public final class PeopleHandler implements RequestHandler<APIGatewayProxyReques
     }
 
     private ApiResponse find(ApiRequest req) {
-        return ApiResponse.json(200, PersonJson.view(people.find(workspace(req), req.query("email"), req.query("id"))));
+        return ApiResponse.json(200, PersonJson.view(people.profile(workspace(req), req.query("email"), req.query("id"))));
     }
 
     private ApiResponse erase(ApiRequest req) {
