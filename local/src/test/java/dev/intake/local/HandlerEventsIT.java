@@ -15,6 +15,7 @@ import dev.intake.domain.IntakeException;
 import dev.intake.functions.forms.FormsHandler;
 import dev.intake.functions.people.PeopleHandler;
 import dev.intake.functions.submissions.SubmissionsHandler;
+import dev.intake.functions.track.TrackHandler;
 import dev.intake.functions.action.ActionHandler;
 import dev.intake.functions.submit.SubmitHandler;
 import dev.intake.functions.trigger.CampaignTriggerHandler;
@@ -111,6 +112,39 @@ class HandlerEventsIT {
         JsonNode person = Json.MAPPER.readTree(found.getBody());
         assertEquals("priya@example.com", person.path("identifiers").path("email").asText());
         assertEquals("Priya", person.path("attributes").path("firstName").asText());
+    }
+
+    @Test
+    void trackIdentifyEvent_identifiesThePersonAndLinksTheAnonymousId() throws Exception {
+        var services = TestStack.get().services();
+        var event = EventLoader.loadApiGatewayRestEvent("../events/track-identify.json");
+        var res = new TrackHandler(services).handleRequest(event, null);
+        assertEquals(200, res.getStatusCode(), res.getBody());
+        assertEquals("{\"success\":true}", res.getBody());
+        var person = services.people.find(WS, dev.intake.domain.Ids.person(WS, "id", "user-sample-1")).orElseThrow();
+        assertEquals("sample.user@example.com", person.email());
+        assertEquals("pro", person.attributes().get("plan"));
+        assertEquals(List.of("anon-sample-1"), person.anonymousIds());
+    }
+
+    @Test
+    void trackedEvent_reachesTheCampaignTrigger_andMatchesEventCampaignsOnce() {
+        var services = TestStack.get().services();
+        var ws = Fixtures.workspace();
+        services.campaigns.save(new Campaign(ws.workspaceId(), "cmp_OnOrder", "On order",
+                new Campaign.Trigger(Campaign.Trigger.EVENT, null, "Order Completed"), true, Instant.now()));
+        services.campaigns.save(new Campaign(ws.workspaceId(), "cmp_OnOther", "On another event",
+                new Campaign.Trigger(Campaign.Trigger.EVENT, null, "Signed Up"), true, Instant.now()));
+        String body = "{\"userId\":\"buyer-1\",\"event\":\"Order Completed\",\"messageId\":\"order-msg-1\",\"properties\":{\"total\":42}}";
+        for (int i = 0; i < 2; i++) {
+            var res = Http.send("POST", "/v1/track", body, "Authorization", "Basic "
+                    + java.util.Base64.getEncoder().encodeToString((ws.writeKey() + ":").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            assertEquals(200, res.statusCode(), res.body());
+        }
+        String eventId = "evt_" + dev.intake.domain.Ids.sha256(ws.workspaceId() + "\u0000order-msg-1").substring(0, 24);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> !record(eventId).isEmpty());
+        assertEquals(List.of("cmp_OnOrder"), record(eventId).get("campaigns").l().stream().map(AttributeValue::s).toList());
+        assertEquals("Order Completed", record(eventId).get("event").s());
     }
 
     @Test
