@@ -18,6 +18,7 @@ import dev.intake.json.Json;
 import dev.intake.json.TrackingJson;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Segment-style tracking calls (Customer.io Data Pipelines' HTTP source, seed 002): identify, track,
@@ -50,23 +51,20 @@ public final class TrackHandler implements RequestHandler<APIGatewayProxyRequest
     }
 
     private ApiResponse single(ApiRequest req, TrackCall.Type type) {
-        String basicKey = basicKey(req);
-        if (basicKey != null) auth.workspaceForWriteKey(basicKey); // a bad key is a 401 before the body is read
-        JsonNode body = Bodies.trackingJson(req, TrackingJson.MAX_MESSAGE_BYTES, "message_too_large");
-        return apply(req, body, TrackingJson.single(body, type, clock.instant()));
+        return handle(req, TrackingJson.MAX_MESSAGE_BYTES, "message_too_large", body -> TrackingJson.single(body, type, clock.instant()));
     }
 
     private ApiResponse batch(ApiRequest req) {
-        String basicKey = basicKey(req);
-        if (basicKey != null) auth.workspaceForWriteKey(basicKey);
-        JsonNode body = Bodies.trackingJson(req, TrackingJson.MAX_BATCH_BYTES, "batch_too_large");
-        return apply(req, body, TrackingJson.batch(body, clock.instant()));
+        return handle(req, TrackingJson.MAX_BATCH_BYTES, "batch_too_large", body -> TrackingJson.batch(body, clock.instant()));
     }
 
-    private ApiResponse apply(ApiRequest req, JsonNode body, List<TrackCall> calls) {
-        String key = basicKey(req);
-        String workspace = auth.workspaceForWriteKey(key != null ? key : TrackingJson.writeKey(body));
-        track.handle(workspace, calls);
+    /** A key in the Basic header is checked before the body is read; else the body's {@code writeKey} is. */
+    private ApiResponse handle(ApiRequest req, int maxBytes, String limitName, Function<JsonNode, List<TrackCall>> parse) {
+        String basicKey = basicKey(req);
+        String workspace = basicKey == null ? null : auth.workspaceForWriteKey(basicKey);
+        JsonNode body = Bodies.trackingJson(req, maxBytes, limitName);
+        if (workspace == null) workspace = auth.workspaceForWriteKey(TrackingJson.writeKey(body));
+        track.handle(workspace, parse.apply(body));
         return ApiResponse.json(200, Json.object().put("success", true));
     }
 
