@@ -74,6 +74,7 @@ class TrackingClientsIT {
         } finally {
             close(analytics::shutdown, network);
         }
+        outcome.assertAnswered("<-- 200 OK " + TestStack.get().baseUrl() + "/v1/import/ ");
         assertEffects(ws, outcome);
     }
 
@@ -89,6 +90,7 @@ class TrackingClientsIT {
         } finally {
             close(analytics::shutdown, network);
         }
+        outcome.assertAnswered("<-- 200 OK " + TestStack.get().baseUrl() + "/v1/batch ");
         assertEffects(ws, outcome);
     }
 
@@ -456,6 +458,13 @@ class TrackingClientsIT {
             assertEquals(List.of(), failed, () -> "failure callbacks: " + this);
             assertEquals(List.of(), trouble(), () -> "error or retry lines: " + this);
             assertEquals(messages, succeeded.size(), () -> "success callbacks: " + this);
+        }
+
+        /** The client's own HTTP log (OkHttp, level BASIC) shows one request, answered as expected. */
+        void assertAnswered(String response) {
+            List<String> responses = log.stream().filter(l -> l.contains("<-- ")).toList();
+            assertEquals(1, responses.size(), () -> "one response: " + this);
+            assertTrue(responses.get(0).contains(response), () -> "expected " + response + ": " + this);
         }
 
         Sent sent(String type) {

@@ -85,14 +85,15 @@ public final class Track {
         Instant now = clock.instant();
         switch (c.type()) {
             case IDENTIFY -> {
-                String personId = resolve(ws, c.userId(), c.anonymousId());
+                Who who = resolve(ws, c.userId(), c.anonymousId());
+                String personId = who.personId();
                 if (c.userId() != null && c.anonymousId() != null) absorbAnonymous(ws, c.anonymousId(), personId, now);
                 Map<String, Object> attributes = new LinkedHashMap<>();
                 c.traits().forEach((k, v) -> { if (v != null && !k.equals("email") && !k.equals("id")) attributes.put(k, v); });
                 Object email = c.traits().get("email");
                 people.upsert(new PersonUpsert(ws, personId,
                         email instanceof String e && !e.isBlank() ? e.trim().toLowerCase(Locale.ROOT) : null,
-                        c.userId(), attributes, null, c.anonymousId(), now));
+                        who.externalId(), attributes, null, c.anonymousId(), now));
             }
             case TRACK, PAGE, SCREEN -> {
                 String personId = touch(ws, c, now);
@@ -112,8 +113,9 @@ public final class Track {
                 people.relate(ws, personId, new Relationship(type, c.groupId()), now);
             }
             case ALIAS -> {
-                String target = resolve(ws, c.userId(), null);
-                people.upsert(new PersonUpsert(ws, target, null, c.userId(), Map.of(), null, null, now));
+                Who who = resolve(ws, c.userId(), null);
+                String target = who.personId();
+                people.upsert(new PersonUpsert(ws, target, null, who.externalId(), Map.of(), null, null, now));
                 for (String kind : List.of("id", "anon")) {
                     String from = people.alias(ws, kind, c.previousId()).orElse(Ids.person(ws, kind, c.previousId()));
                     people.merge(ws, from, target, now);
@@ -125,23 +127,34 @@ public final class Track {
 
     /** The person a call reaches, created if new (an anonymous profile when there is no userId). */
     private String touch(String ws, TrackCall c, Instant now) {
-        String personId = resolve(ws, c.userId(), c.anonymousId());
-        if (c.userId() != null && c.anonymousId() != null) absorbAnonymous(ws, c.anonymousId(), personId, now);
-        people.upsert(new PersonUpsert(ws, personId, null, c.userId(), Map.of(), null, c.anonymousId(), now));
-        return personId;
+        Who who = resolve(ws, c.userId(), c.anonymousId());
+        if (c.userId() != null && c.anonymousId() != null) absorbAnonymous(ws, c.anonymousId(), who.personId(), now);
+        people.upsert(new PersonUpsert(ws, who.personId(), null, who.externalId(), Map.of(), null, c.anonymousId(), now));
+        return who.personId();
     }
 
-    private String resolve(String ws, String userId, String anonymousId) {
-        return userId != null
-                ? people.alias(ws, "id", userId).orElse(Ids.person(ws, "id", userId))
-                : people.alias(ws, "anon", anonymousId).orElse(Ids.person(ws, "anon", anonymousId));
+    /**
+     * The person a call reaches. {@code externalId} is the {@code userId} only when the person is keyed by
+     * it: a userId that was aliased reaches the person it was merged into, whose own id stays.
+     */
+    private record Who(String personId, String externalId) {}
+
+    private Who resolve(String ws, String userId, String anonymousId) {
+        if (userId != null) {
+            return people.alias(ws, "id", userId).map(p -> new Who(p, null))
+                    .orElse(new Who(Ids.person(ws, "id", userId), userId));
+        }
+        return new Who(people.alias(ws, "anon", anonymousId).orElse(Ids.person(ws, "anon", anonymousId)), null);
     }
 
-    /** Links an anonymous id to the identified person, merging what was recorded under it first. */
+    /**
+     * Links an anonymous id to the identified person, merging what was recorded under it first. An
+     * anonymous id already linked to another identified person (a shared device) stays with that person:
+     * one identified person is never merged into another except by an explicit alias.
+     */
     private void absorbAnonymous(String ws, String anonymousId, String personId, Instant now) {
-        var linked = people.alias(ws, "anon", anonymousId);
-        if (linked.isPresent() && linked.get().equals(personId)) return;
-        people.merge(ws, linked.orElse(Ids.person(ws, "anon", anonymousId)), personId, now);
+        if (people.alias(ws, "anon", anonymousId).isPresent()) return;
+        people.merge(ws, Ids.person(ws, "anon", anonymousId), personId, now);
         people.link(ws, "anon", anonymousId, personId);
     }
 }

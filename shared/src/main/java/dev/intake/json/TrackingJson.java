@@ -83,8 +83,8 @@ public final class TrackingJson {
                                   List<String> problems) {
         int size = Json.write(m).getBytes(StandardCharsets.UTF_8).length;
         if (size > MAX_MESSAGE_BYTES) {
-            problems.add((at.isEmpty() ? "the message" : at.substring(0, at.length() - 1)) + " is " + size / 1024
-                    + " KB; a message may be at most " + MAX_MESSAGE_BYTES / 1024 + " KB");
+            problems.add((at.isEmpty() ? "the message" : at.substring(0, at.length() - 1)) + " is " + size
+                    + " bytes; a message may be at most " + MAX_MESSAGE_BYTES + " bytes (32 KB)");
         }
         Map<String, Object> context = new LinkedHashMap<>(batchContext);
         context.putAll(object(m, "context", at, problems));

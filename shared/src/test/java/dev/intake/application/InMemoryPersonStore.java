@@ -88,8 +88,9 @@ final class InMemoryPersonStore implements PersonStore {
 
     @Override
     public void merge(String workspaceId, String from, String to, Instant at) {
+        if (from.equals(to)) return;
         Person source = people.remove(workspaceId + "/" + from);
-        if (source == null || from.equals(to)) return;
+        if (source == null) return;
         Person target = people.get(workspaceId + "/" + to);
         Map<String, Object> attributes = new LinkedHashMap<>(source.attributes());
         List<String> anon = new ArrayList<>(source.anonymousIds());
@@ -102,6 +103,8 @@ final class InMemoryPersonStore implements PersonStore {
                 target == null ? null : target.consentRecord(), target == null ? source.createdAt() : target.createdAt(),
                 target == null ? source.updatedAt() : target.updatedAt()));
         aliases.replaceAll((k, v) -> v.equals(from) ? to : v);
+        List<Relationship> moved = relationships.remove(workspaceId + "/" + from);
+        if (moved != null) relationships.computeIfAbsent(workspaceId + "/" + to, k -> new ArrayList<>()).addAll(moved);
         activities.stream().filter(a -> a.personId().equals(from)).toList().forEach(a -> {
             activities.remove(a);
             activities.add(new Activity(a.workspaceId(), to, a.messageId(), a.type(), a.event(), a.name(), a.properties(), a.context(), a.timestamp()));
