@@ -107,7 +107,7 @@ public final class SubmissionValidator {
     }
 
     /** DynamoDB numbers: up to 38 significant digits, magnitude 1E-130 to 1E+125. */
-    static boolean storable(BigDecimal n) {
+    public static boolean storable(BigDecimal n) {
         if (n.signum() == 0) return true;
         long exponent = (long) n.precision() - n.scale() - 1;
         return n.stripTrailingZeros().precision() <= 38 && exponent >= -130 && exponent <= 125;

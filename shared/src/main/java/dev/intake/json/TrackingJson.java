@@ -2,6 +2,7 @@ package dev.intake.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.intake.domain.IntakeException;
+import dev.intake.domain.SubmissionValidator;
 import dev.intake.domain.TrackCall;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,7 +25,8 @@ public final class TrackingJson {
     public static final int MAX_MESSAGE_BYTES = 32 * 1024;
     public static final int MAX_BATCH_BYTES = 500 * 1024;
     public static final int MAX_BATCH_MESSAGES = 2_500;
-    private static final int MAX_ID_LENGTH = 1024;
+    /** Ids go into storage keys, which DynamoDB limits to 2,048 bytes with the prefixes. */
+    private static final int MAX_ID_BYTES = 1024;
 
     /** The calls, and the write key if the body carries one. */
     public record Parsed(List<TrackCall> calls, String writeKey) {}
@@ -115,7 +117,9 @@ public final class TrackingJson {
             return null;
         }
         String s = v.isNumber() ? v.decimalValue().stripTrailingZeros().toPlainString() : v.textValue().trim();
-        if (s.length() > MAX_ID_LENGTH) problems.add(at + field + " is longer than " + MAX_ID_LENGTH + " characters");
+        if (s.getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
+            problems.add(at + field + " is longer than " + MAX_ID_BYTES + " bytes of UTF-8");
+        }
         return s.isEmpty() ? null : s;
     }
 
@@ -137,7 +141,22 @@ public final class TrackingJson {
             problems.add(at + field + " must be an object");
             return Map.of();
         }
+        storable(v, at + field, problems);
         return (Map<String, Object>) Json.plain(v);
+    }
+
+    /** Values DynamoDB can hold: numbers of at most 38 digits within 1E-130 to 1E+125, and no empty keys. */
+    private static void storable(JsonNode v, String path, List<String> problems) {
+        if (v.isNumber() && !SubmissionValidator.storable(v.decimalValue())) {
+            problems.add(path + " is a number outside what can be stored: at most 38 digits, magnitude 1E-130 to 1E+125");
+        } else if (v.isArray()) {
+            for (int i = 0; i < v.size(); i++) storable(v.get(i), path + "[" + i + "]", problems);
+        } else if (v.isObject()) {
+            v.fields().forEachRemaining(e -> {
+                if (e.getKey().isEmpty()) problems.add(path + " has an empty key");
+                storable(e.getValue(), path + "." + e.getKey(), problems);
+            });
+        }
     }
 
     private static Instant time(JsonNode m, String field, String at, List<String> problems) {

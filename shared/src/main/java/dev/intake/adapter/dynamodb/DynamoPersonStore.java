@@ -7,6 +7,7 @@ import dev.intake.domain.Activity;
 import dev.intake.domain.ConsentRecord;
 import dev.intake.domain.ConsentState;
 import dev.intake.domain.Erasure;
+import dev.intake.domain.Ids;
 import dev.intake.domain.IntakeException;
 import dev.intake.domain.Person;
 import dev.intake.domain.PersonUpsert;
@@ -35,6 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  */
 public final class DynamoPersonStore implements PersonStore {
     public static final String BY_EMAIL = "byEmail";
+    private static final int ATTRIBUTES_PER_UPDATE = 100;
     private static final String ATTR = "a.";
 
     private final DynamoDbClient db;
@@ -62,21 +64,22 @@ public final class DynamoPersonStore implements PersonStore {
         if (u.email() != null) {
             set.add("email = :email");
             values.put(":email", s(u.email()));
-        }
-        if (u.externalId() != null) {
-            set.add("extId = :ext");
-            values.put(":ext", s(u.externalId()));
-            if (u.email() != null) {
+            // Only people whose key is not their email need the index to be found by it.
+            if (!u.personId().equals(Ids.person(u.workspaceId(), "email", u.email()))) {
                 set.add("emailKey = :emailKey");
                 values.put(":emailKey", s(emailKey(u.workspaceId(), u.email())));
             }
         }
-        int i = 0;
-        for (var e : u.attributes().entrySet()) {
-            names.put("#a" + i, ATTR + e.getKey());
-            values.put(":a" + i, value(e.getValue()));
+        if (u.externalId() != null) {
+            set.add("extId = :ext");
+            values.put(":ext", s(u.externalId()));
+        }
+        // Attributes past the first chunk go in further updates, so no expression nears DynamoDB's 4 KB.
+        List<Map.Entry<String, Object>> attributes = new ArrayList<>(u.attributes().entrySet());
+        for (int i = 0; i < Math.min(ATTRIBUTES_PER_UPDATE, attributes.size()); i++) {
+            names.put("#a" + i, ATTR + attributes.get(i).getKey());
+            values.put(":a" + i, value(attributes.get(i).getValue()));
             set.add("#a" + i + " = :a" + i);
-            i++;
         }
         if (c != null) {
             values.put(":consent", s(c.state().name()));
@@ -97,6 +100,19 @@ public final class DynamoPersonStore implements PersonStore {
                 .expressionAttributeNames(names.isEmpty() ? null : names)
                 .expressionAttributeValues(values)
                 .returnValues(ReturnValue.UPDATED_NEW)));
+        for (int from = ATTRIBUTES_PER_UPDATE; from < attributes.size(); from += ATTRIBUTES_PER_UPDATE) {
+            List<String> more = new ArrayList<>();
+            Map<String, String> moreNames = new HashMap<>();
+            Map<String, AttributeValue> moreValues = new HashMap<>();
+            for (int i = from; i < Math.min(from + ATTRIBUTES_PER_UPDATE, attributes.size()); i++) {
+                moreNames.put("#a" + i, ATTR + attributes.get(i).getKey());
+                moreValues.put(":a" + i, value(attributes.get(i).getValue()));
+                more.add("#a" + i + " = :a" + i);
+            }
+            run(() -> db.updateItem(r -> r.tableName(table).key(key(pk(u.workspaceId(), u.personId()), "PERSON"))
+                    .updateExpression("SET " + String.join(", ", more))
+                    .expressionAttributeNames(moreNames).expressionAttributeValues(moreValues)));
+        }
         String consent = res.hasAttributes() ? str(res.attributes(), "consent") : null;
         return consent != null ? ConsentState.valueOf(consent) : c == null ? null : c.state();
     }
@@ -191,6 +207,9 @@ public final class DynamoPersonStore implements PersonStore {
         // Attributes the target lacks, in chunks that keep each expression well under DynamoDB's 4 KB.
         List<Map.Entry<String, AttributeValue>> copy = new ArrayList<>();
         person.forEach((k, v) -> { if (k.startsWith(ATTR) || k.equals("email")) copy.add(Map.entry(k, v)); });
+        // The merged person may now be found by the email it took over; the target is never keyed by it.
+        String email = str(person, "email");
+        if (email != null) copy.add(Map.entry("emailKey", s(emailKey(workspaceId, email))));
         // The merged person is as old as the older of the two.
         AttributeValue created = person.getOrDefault("createdAt", s(at.toString()));
         for (int from0 = 0; from0 == 0 || from0 < copy.size(); from0 += 40) {
