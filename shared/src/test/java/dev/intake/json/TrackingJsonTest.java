@@ -201,11 +201,24 @@ class TrackingJsonTest {
     }
 
     @Test
-    void idLongerThan1024Characters_isInvalid() {
+    void idLongerThan1024BytesOfUtf8_isInvalid() {
         var e = invalidSingle(Type.IDENTIFY, "{\"userId\":\"" + "u".repeat(1025) + "\"}");
 
-        assertTrue(e.getMessage().contains("userId is longer than 1024 characters"), e.getMessage());
+        assertTrue(e.getMessage().contains("userId is longer than 1024 bytes of UTF-8"), e.getMessage());
         single(Type.IDENTIFY, "{\"userId\":\"" + "u".repeat(1024) + "\"}");
+        var multiByte = invalidSingle(Type.IDENTIFY, "{\"userId\":\"" + "\u20ac".repeat(342) + "\"}"); // 1,026 bytes
+        assertTrue(multiByte.getMessage().contains("userId is longer than 1024 bytes"), multiByte.getMessage());
+        single(Type.IDENTIFY, "{\"userId\":\"" + "\u20ac".repeat(341) + "\"}"); // 1,023 bytes
+    }
+
+    @Test
+    void numbersDynamoDbCannotStore_andEmptyKeys_areInvalid() {
+        for (String traits : List.of("{\"big\":1e200}", "{\"tiny\":1e-200}", "{\"long\":" + "9".repeat(50) + "}",
+                "{\"address\":{\"\":\"x\"}}", "{\"\":1}", "{\"list\":[1,1e300]}")) {
+            var e = invalidSingle(Type.IDENTIFY, "{\"userId\":\"u\",\"traits\":" + traits + "}");
+            assertTrue(e.getMessage().contains("traits"), traits + " -> " + e.getMessage());
+        }
+        single(Type.IDENTIFY, "{\"userId\":\"u\",\"traits\":{\"ok\":12345678901234567890,\"f\":1.5e-10}}");
     }
 
     // ---- wrong types ---------------------------------------------------------------------------------
