@@ -61,8 +61,13 @@ public final class Authenticator {
         return workspaces.findBySite(siteId.trim()).orElseThrow(() -> new IntakeException.NotFound("Site"));
     }
 
-    /** A workspace in the path that is not the key's own is reported as absent, never as forbidden. */
-    public static void requireSameWorkspace(String keyWorkspace, String pathWorkspace) {
-        if (!keyWorkspace.equals(pathWorkspace)) throw new IntakeException.NotFound("Workspace");
+    /**
+     * The workspace of an API key on a route that names a workspace in its path. A workspace that is not
+     * the key's own is reported as absent, never as forbidden.
+     */
+    public String workspaceForApiKey(String presented, String pathWorkspace) {
+        String ws = workspaceForApiKey(presented);
+        if (!ws.equals(pathWorkspace)) throw new IntakeException.NotFound("Workspace");
+        return ws;
     }
 }

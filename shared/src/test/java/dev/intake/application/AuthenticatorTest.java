@@ -78,9 +78,10 @@ class AuthenticatorTest {
     }
 
     @Test
-    void requireSameWorkspace_whenPathNamesAnotherWorkspace_throwsNotFound() {
-        Authenticator.requireSameWorkspace("ws_a", "ws_a");
+    void workspaceForApiKey_whenPathNamesAnotherWorkspace_throwsNotFound() {
+        var s = workspace();
+        assertEquals(s.workspaceId(), auth.workspaceForApiKey(s.apiKey(), s.workspaceId()));
 
-        assertThrows(IntakeException.NotFound.class, () -> Authenticator.requireSameWorkspace("ws_a", "ws_b"));
+        assertThrows(IntakeException.NotFound.class, () -> auth.workspaceForApiKey(s.apiKey(), "ws_other"));
     }
 }

@@ -9,8 +9,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /** Attribute helpers and the translation of SDK failures into domain exceptions. */
 final class Dynamo {
@@ -102,6 +104,20 @@ final class Dynamo {
             throw new IntakeException.Unavailable("Storage is unreachable; retry shortly", 2);
         } catch (SdkException e) {
             throw new IntakeException.Unavailable("Storage failed; retry shortly", 2);
+        }
+    }
+
+    /** Deletes {@code keys} in batches of 25, resending what DynamoDB leaves unprocessed. */
+    static void deleteAll(DynamoDbClient db, String table, List<Map<String, AttributeValue>> keys) {
+        for (int i = 0; i < keys.size(); i += 25) {
+            List<WriteRequest> batch = keys.subList(i, Math.min(keys.size(), i + 25)).stream()
+                    .map(k -> WriteRequest.builder().deleteRequest(d -> d.key(k)).build()).toList();
+            Map<String, List<WriteRequest>> pending = Map.of(table, batch);
+            while (!pending.isEmpty()) {
+                Map<String, List<WriteRequest>> req = pending;
+                var res = call(() -> db.batchWriteItem(r -> r.requestItems(req)));
+                pending = res.hasUnprocessedItems() ? res.unprocessedItems() : Map.of();
+            }
         }
     }
 

@@ -20,7 +20,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Forms table.
@@ -86,18 +85,10 @@ public final class DynamoFormStore implements FormStore {
 
     @Override
     public void delete(Form form) {
-        List<WriteRequest> deletes = new ArrayList<>();
-        deletes.add(WriteRequest.builder().deleteRequest(d -> d.key(key("FORM#" + form.key(), "FORM"))).build());
-        for (int shard = 0; shard < SHARDS; shard++) {
-            int k = shard;
-            deletes.add(WriteRequest.builder().deleteRequest(d -> d.key(key(countPk(form.workspaceId(), k), form.key()))).build());
-        }
-        Map<String, List<WriteRequest>> pending = Map.of(table, deletes);
-        while (!pending.isEmpty()) {
-            Map<String, List<WriteRequest>> req = pending;
-            var res = call(() -> db.batchWriteItem(r -> r.requestItems(req)));
-            pending = res.hasUnprocessedItems() ? res.unprocessedItems() : Map.of();
-        }
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        keys.add(key("FORM#" + form.key(), "FORM"));
+        for (int shard = 0; shard < SHARDS; shard++) keys.add(key(countPk(form.workspaceId(), shard), form.key()));
+        deleteAll(db, table, keys);
     }
 
     @Override

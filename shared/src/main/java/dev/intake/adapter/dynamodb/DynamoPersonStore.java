@@ -24,7 +24,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * People table: {@code PERSON#<workspaceId>#<personId>} / {@code PERSON}. The person id is derived from
@@ -174,7 +173,7 @@ public final class DynamoPersonStore implements PersonStore {
         }
         // The person item goes last, so an erasure that dies half-way is found and finished by a retry.
         items.stream().filter(i -> i != person).forEach(i -> keys.add(key(str(i, "pk"), str(i, "sk"))));
-        deleteAll(keys);
+        deleteAll(db, table, keys);
         if (person == null) return false;
         run(() -> db.deleteItem(r -> r.tableName(table).key(key(pk(workspaceId, personId), "PERSON"))));
         return true;
@@ -250,7 +249,7 @@ public final class DynamoPersonStore implements PersonStore {
         }
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
         items.forEach(i -> keys.add(key(str(i, "pk"), str(i, "sk"))));
-        deleteAll(keys);
+        deleteAll(db, table, keys);
     }
 
     @Override
@@ -319,19 +318,6 @@ public final class DynamoPersonStore implements PersonStore {
     private List<Map<String, AttributeValue>> partition(String workspaceId, String personId) {
         return call(() -> db.queryPaginator(r -> r.tableName(table).keyConditionExpression("pk = :pk").consistentRead(true)
                 .expressionAttributeValues(Map.of(":pk", s(pk(workspaceId, personId))))).items().stream().toList());
-    }
-
-    private void deleteAll(List<Map<String, AttributeValue>> keys) {
-        for (int i = 0; i < keys.size(); i += 25) {
-            List<WriteRequest> batch = keys.subList(i, Math.min(keys.size(), i + 25)).stream()
-                    .map(k -> WriteRequest.builder().deleteRequest(d -> d.key(k)).build()).toList();
-            Map<String, List<WriteRequest>> pending = Map.of(table, batch);
-            while (!pending.isEmpty()) {
-                Map<String, List<WriteRequest>> req = pending;
-                var res = call(() -> db.batchWriteItem(r -> r.requestItems(req)));
-                pending = res.hasUnprocessedItems() ? res.unprocessedItems() : Map.of();
-            }
-        }
     }
 
     private static AttributeValue record(ConsentRecord c) {

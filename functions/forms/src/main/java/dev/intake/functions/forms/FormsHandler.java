@@ -79,8 +79,6 @@ public final class FormsHandler implements RequestHandler<APIGatewayProxyRequest
     }
 
     private String workspace(ApiRequest req) {
-        String ws = auth.workspaceForApiKey(Credentials.apiKey(req));
-        Authenticator.requireSameWorkspace(ws, req.pathParam("workspaceId"));
-        return ws;
+        return auth.workspaceForApiKey(Credentials.apiKey(req), req.pathParam("workspaceId"));
     }
 }

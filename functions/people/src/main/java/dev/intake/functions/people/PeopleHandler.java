@@ -49,8 +49,6 @@ public final class PeopleHandler implements RequestHandler<APIGatewayProxyReques
     }
 
     private String workspace(ApiRequest req) {
-        String ws = auth.workspaceForApiKey(Credentials.apiKey(req));
-        Authenticator.requireSameWorkspace(ws, req.pathParam("workspaceId"));
-        return ws;
+        return auth.workspaceForApiKey(Credentials.apiKey(req), req.pathParam("workspaceId"));
     }
 }
