@@ -38,7 +38,7 @@ final class ApiServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService pool;
     private volatile List<Binding> bindings = List.of();
-    private volatile Map<String, byte[]> staticPages = Map.of();
+    private volatile Map<String, java.util.function.Supplier<byte[]>> staticPages = Map.of();
 
     /** Binds the port now, so that its number is known (for links) before the routes are ready. */
     ApiServer(int port) throws IOException {
@@ -48,7 +48,8 @@ final class ApiServer implements AutoCloseable {
         server.createContext("/", this::serve);
     }
 
-    void start(List<Binding> routes, Map<String, byte[]> pages) {
+    /** {@code pages} are GET-only pages outside the template's routes, rendered on each request. */
+    void start(List<Binding> routes, Map<String, java.util.function.Supplier<byte[]>> pages) {
         this.bindings = List.copyOf(routes);
         this.staticPages = Map.copyOf(pages);
         server.start();
@@ -60,8 +61,9 @@ final class ApiServer implements AutoCloseable {
         try (ex) {
             String path = ex.getRequestURI().getRawPath();
             String method = ex.getRequestMethod().toUpperCase();
-            byte[] page = staticPages.get(path);
-            if (page != null && method.equals("GET")) {
+            var pageSource = staticPages.get(path);
+            if (pageSource != null && method.equals("GET")) {
+                byte[] page = pageSource.get();
                 String type = path.endsWith(".json") ? "application/json" : path.endsWith(".yaml") ? "application/yaml" : "text/html; charset=utf-8";
                 write(ex, 200, Map.of("Content-Type", type), page);
                 return;

@@ -4,7 +4,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -15,7 +17,8 @@ import dev.intake.config.IntakeConfig;
 import dev.intake.config.Services;
 import dev.intake.adapter.aws.AwsClients;
 import dev.intake.adapter.dynamodb.CapacityMeter;
-import dev.intake.adapter.log.LoggedConfirmations;
+import java.time.Duration;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import dev.intake.domain.IntakeException;
 import dev.intake.json.Json;
 import java.io.IOException;
@@ -47,7 +50,8 @@ public final class IntakeLocal implements AutoCloseable {
 
     private final Emulators emulators;
     private final ApiServer api;
-    private final List<SqsPoller> pollers = new ArrayList<>();
+    private final List<AutoCloseable> pollers = new ArrayList<>();
+    private final LocalMailbox mailbox;
     private final Services services;
     private final Map<String, String> queueUrls;
     private final CreateWorkspace.Secrets demo;
@@ -73,14 +77,21 @@ public final class IntakeLocal implements AutoCloseable {
         queueUrls = Provisioner.createQueues(sqs, template);
 
         api = new ApiServer(options.port());
+        mailbox = LocalMailbox.start();
+        // Development settings: webhooks may reach this machine, retries come quickly, e-mail goes to the mailbox.
+        IntakeConfig.Delivery delivery = new IntakeConfig.Delivery(Env.get("INTAKE_MAIL_FROM", "intake@localhost"),
+                mailbox.settings(), true, Duration.ofSeconds(Long.parseLong(Env.get("INTAKE_RETRY_BASE_SECONDS", "1"))),
+                maxReceives(template));
         IntakeConfig config = new IntakeConfig("us-east-1", dynamoEndpoint, sqsEndpoint, bootstrap.tables(),
                 queueUrls.get(Template.logicalId(template.globalEnvironment().getOrDefault("EVENTS_QUEUE_URL", "EventsQueue"))))
-                .withSettings(signingSecret(options.dataDir()), "http://127.0.0.1:" + api.port(), true);
+                .withSettings(signingSecret(options.dataDir()), "http://127.0.0.1:" + api.port(), delivery);
         services = Services.create(config, AwsClients.dynamo(config, capacity));
         demo = demoWorkspace(services);
         demoFormId = demoForm(services, demo.workspaceId());
 
         List<ApiServer.Binding> bindings = new ArrayList<>();
+        DynamoDbStreamsClient streams = AwsClients.dynamoStreams(bootstrap);
+        Map<String, String> tables = tableNames(template);
         for (Template.Function f : template.functions().values()) {
             Object handler = instantiate(f.handlerClass(), services);
             for (Template.Route route : f.routes()) bindings.add(new ApiServer.Binding(route, apiHandler(handler, capacity)));
@@ -90,8 +101,16 @@ public final class IntakeLocal implements AutoCloseable {
                         .attributes().get(QueueAttributeName.QUEUE_ARN);
                 pollers.add(new SqsPoller(sqs, url, arn, sqsHandler(handler), f.logicalId()));
             }
+            for (Template.StreamSource stream : f.streams()) {
+                String table = tables.get(stream.table());
+                pollers.add(new StreamPoller(streams, Provisioner.streamArn(dynamo, table), table, stream, streamHandler(handler), f.logicalId()));
+            }
         }
-        api.start(bindings, staticPages(demo.siteId(), demoFormId, "http://127.0.0.1:" + api.port()));
+        Map<String, java.util.function.Supplier<byte[]>> pages = new LinkedHashMap<>();
+        staticPages(demo.siteId(), demoFormId, "http://127.0.0.1:" + api.port()).forEach((path, page) -> pages.put(path, () -> page));
+        pages.put("/_local/mailbox", () -> mailbox.html().getBytes(StandardCharsets.UTF_8));
+        pages.put("/_local/mailbox.json", () -> mailbox.json().getBytes(StandardCharsets.UTF_8));
+        api.start(bindings, pages);
     }
 
     public static IntakeLocal start(Options options) throws Exception {
@@ -108,10 +127,8 @@ public final class IntakeLocal implements AutoCloseable {
 
     public Map<String, String> queueUrls() { return queueUrls; }
 
-    /** The confirmation links the campaign trigger would have e-mailed, newest first. */
-    public List<LoggedConfirmations.Sent> confirmations() {
-        return ((LoggedConfirmations) services.confirmations).recent();
-    }
+    /** The SMTP server that catches every e-mail the stack sends; also shown at {@code /_local/mailbox}. */
+    public LocalMailbox mailbox() { return mailbox; }
 
     public SqsClient sqs() { return sqs; }
 
@@ -125,7 +142,14 @@ public final class IntakeLocal implements AutoCloseable {
     @Override
     public void close() {
         api.close();
-        pollers.forEach(SqsPoller::close);
+        for (AutoCloseable p : pollers) {
+            try {
+                p.close();
+            } catch (Exception ignored) {
+                // stopping anyway
+            }
+        }
+        mailbox.close();
         if (emulators != null) emulators.close();
     }
 
@@ -222,6 +246,22 @@ public final class IntakeLocal implements AutoCloseable {
         }
     }
 
+    /** Table names by logical id, as the template's global environment names them. */
+    private static Map<String, String> tableNames(Template t) {
+        Map<String, String> names = new LinkedHashMap<>();
+        t.globalEnvironment().forEach((k, v) -> {
+            if (k.endsWith("_TABLE")) names.put(Template.logicalId(v), v);
+        });
+        return names;
+    }
+
+    /** The events queue's {@code maxReceiveCount}: the campaign trigger's last try. */
+    private static int maxReceives(Template t) {
+        return t.queues().values().stream()
+                .map(q -> q.path("Properties").path("RedrivePolicy").path("maxReceiveCount").asInt(0))
+                .filter(n -> n > 0).findFirst().orElse(8);
+    }
+
     private static IntakeConfig.Tables tables(Template t) {
         Map<String, String> env = t.globalEnvironment();
         return new IntakeConfig.Tables(env.get("WORKSPACES_TABLE"), env.get("FORMS_TABLE"), env.get("SUBMISSIONS_TABLE"),
@@ -251,6 +291,12 @@ public final class IntakeLocal implements AutoCloseable {
     }
 
     public static final String CAPACITY_HEADER = "X-Intake-Capacity";
+
+    @SuppressWarnings("unchecked")
+    private static java.util.function.Function<DynamodbEvent, StreamsEventResponse> streamHandler(Object h) {
+        var handler = (RequestHandler<DynamodbEvent, StreamsEventResponse>) h;
+        return e -> handler.handleRequest(e, LocalContext.INSTANCE);
+    }
 
     @SuppressWarnings("unchecked")
     private static java.util.function.Function<SQSEvent, SQSBatchResponse> sqsHandler(Object h) {
@@ -310,7 +356,7 @@ public final class IntakeLocal implements AutoCloseable {
         public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:000000000000:function:local"; }
         public com.amazonaws.services.lambda.runtime.CognitoIdentity getIdentity() { return null; }
         public com.amazonaws.services.lambda.runtime.ClientContext getClientContext() { return null; }
-        public int getRemainingTimeInMillis() { return 15_000; }
+        public int getRemainingTimeInMillis() { return 30_000; }
         public int getMemoryLimitInMB() { return 512; }
         public com.amazonaws.services.lambda.runtime.LambdaLogger getLogger() {
             return new com.amazonaws.services.lambda.runtime.LambdaLogger() {

@@ -12,13 +12,15 @@ import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Creates the template's tables and queues, named by their logical ids. Existing tables (a
- * {@code --data-dir} restart) are kept. Queues are created dead-letter queues first, so a redrive
- * policy can name its target.
+ * {@code --data-dir} restart) are kept, and get the indexes and stream added to the template since.
+ * Queues are created dead-letter queues first, so a redrive policy can name its target.
  */
 final class Provisioner {
     private Provisioner() {}
@@ -32,14 +34,17 @@ final class Provisioner {
                     .keySchema(keys(g.path("KeySchema")))
                     .projection(Projection.builder().projectionType(g.path("Projection").path("ProjectionType").asText("ALL")).build())
                     .build());
+            StreamSpecification stream = streamSpecification(props);
             try {
                 db.createTable(r -> r.tableName(name)
                         .billingMode(BillingMode.PAY_PER_REQUEST)
                         .attributeDefinitions(attributes)
                         .keySchema(keys(props.path("KeySchema")))
-                        .globalSecondaryIndexes(indexes.isEmpty() ? null : indexes));
+                        .globalSecondaryIndexes(indexes.isEmpty() ? null : indexes)
+                        .streamSpecification(stream));
             } catch (ResourceInUseException exists) {
                 addMissingIndexes(db, name, attributes, indexes);
+                if (stream != null) enableStream(db, name, stream);
                 return;
             }
             JsonNode ttl = props.path("TimeToLiveSpecification");
@@ -61,6 +66,34 @@ final class Provisioner {
                     .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName(g.indexName()).keySchema(g.keySchema())
                             .projection(g.projection()))));
         }
+    }
+
+    /** CloudFormation's {@code StreamSpecification} names only the view type; a stream is on when it is present. */
+    private static StreamSpecification streamSpecification(JsonNode props) {
+        String viewType = props.path("StreamSpecification").path("StreamViewType").asText("");
+        return viewType.isEmpty() ? null : StreamSpecification.builder().streamEnabled(true).streamViewType(viewType).build();
+    }
+
+    /**
+     * A table kept in a data directory from an older template gets its stream. A stream of another view
+     * type is replaced, which is how DynamoDB changes one: disable, then enable (a new stream ARN).
+     */
+    private static void enableStream(DynamoDbClient db, String table, StreamSpecification wanted) {
+        StreamSpecification current = db.describeTable(r -> r.tableName(table)).table().streamSpecification();
+        boolean enabled = current != null && Boolean.TRUE.equals(current.streamEnabled());
+        if (enabled && current.streamViewType() == wanted.streamViewType()) return;
+        if (enabled) db.updateTable(r -> r.tableName(table).streamSpecification(s -> s.streamEnabled(false)));
+        db.updateTable(r -> r.tableName(table).streamSpecification(wanted));
+    }
+
+    /** The ARN of the table's current stream, for a stream poller. */
+    static String streamArn(DynamoDbClient db, String tableName) {
+        TableDescription table = db.describeTable(r -> r.tableName(tableName)).table();
+        if (table.streamSpecification() == null || !Boolean.TRUE.equals(table.streamSpecification().streamEnabled())
+                || table.latestStreamArn() == null) {
+            throw new IllegalStateException("table " + tableName + " has no stream enabled");
+        }
+        return table.latestStreamArn();
     }
 
     /** Returns each queue's URL by logical id. */

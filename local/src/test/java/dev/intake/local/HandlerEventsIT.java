@@ -1,11 +1,14 @@
 package dev.intake.local;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.intake.domain.Campaign;
+import dev.intake.domain.CampaignAction;
+import dev.intake.domain.Delivery;
 import dev.intake.domain.Field;
 import dev.intake.domain.FieldType;
 import dev.intake.domain.Form;
@@ -19,6 +22,7 @@ import dev.intake.functions.track.TrackHandler;
 import dev.intake.functions.action.ActionHandler;
 import dev.intake.functions.submit.SubmitHandler;
 import dev.intake.functions.trigger.CampaignTriggerHandler;
+import dev.intake.functions.relay.EventRelayHandler;
 import dev.intake.json.Json;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The sample events in {@code events/} (the ones {@code sam local invoke -e} uses), loaded with
@@ -128,42 +131,90 @@ class HandlerEventsIT {
     }
 
     @Test
-    void trackedEvent_reachesTheCampaignTrigger_andMatchesEventCampaignsOnce() {
+    void trackedEvent_reachesTheCampaignTrigger_andRunsEventCampaignsOnce() throws Exception {
         var services = TestStack.get().services();
         var ws = Fixtures.workspace();
-        services.campaigns.save(new Campaign(ws.workspaceId(), "cmp_OnOrder", "On order",
-                new Campaign.Trigger(Campaign.Trigger.EVENT, null, "Order Completed"), true, Instant.now()));
-        services.campaigns.save(new Campaign(ws.workspaceId(), "cmp_OnOther", "On another event",
-                new Campaign.Trigger(Campaign.Trigger.EVENT, null, "Signed Up"), true, Instant.now()));
-        String body = "{\"userId\":\"buyer-1\",\"event\":\"Order Completed\",\"messageId\":\"order-msg-1\",\"properties\":{\"total\":42}}";
-        for (int i = 0; i < 2; i++) {
-            var res = Http.send("POST", "/v1/track", body, "Authorization", "Basic "
-                    + java.util.Base64.getEncoder().encodeToString((ws.writeKey() + ":").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            assertEquals(200, res.statusCode(), res.body());
+        try (var receiver = WebhookReceiver.start()) {
+            services.campaigns.create(webhookCampaign(ws.workspaceId(), "cmp_OnOrder", new Campaign.Trigger(Campaign.Trigger.EVENT, null, "Order Completed"),
+                    receiver.url("/order")));
+            services.campaigns.create(webhookCampaign(ws.workspaceId(), "cmp_OnOther", new Campaign.Trigger(Campaign.Trigger.EVENT, null, "Signed Up"),
+                    receiver.url("/other")));
+            String body = "{\"userId\":\"buyer-1\",\"event\":\"Order Completed\",\"messageId\":\"order-msg-1\",\"properties\":{\"total\":42}}";
+            for (int i = 0; i < 2; i++) {
+                var res = Http.send("POST", "/v1/track", body, "Authorization", "Basic "
+                        + java.util.Base64.getEncoder().encodeToString((ws.writeKey() + ":").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                assertEquals(200, res.statusCode(), res.body());
+            }
+            var hook = receiver.await("/order", 1).getFirst();
+            JsonNode event = Json.MAPPER.readTree(hook.body());
+            assertEquals("event.tracked", event.path("type").asText());
+            assertEquals("Order Completed", event.path("name").asText());
+            assertEquals(42, event.path("properties").path("total").asInt());
+            assertEquals(event.path("id").asText(), hook.header("Intake-Event-Id"));
+
+            var delivery = services.deliveries.find(ws.workspaceId(), "cmp_OnOrder", event.path("id").asText()).orElseThrow();
+            assertEquals(Delivery.Status.SUCCEEDED, delivery.status());
+            assertEquals(1, delivery.attempts());
+            assertEquals(200, delivery.responseCode());
+            assertTrue(services.deliveries.list(ws.workspaceId(), "cmp_OnOther", null, 10).items().isEmpty());
+            assertEquals(1, receiver.requests("/order").size(), "the second call was the same message: one event, one delivery");
+            assertTrue(receiver.requests("/other").isEmpty());
         }
-        String eventId = "evt_" + dev.intake.domain.Ids.sha256(ws.workspaceId() + "\u0000order-msg-1").substring(0, 24);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> !record(eventId).isEmpty());
-        assertEquals(List.of("cmp_OnOrder"), record(eventId).get("campaigns").l().stream().map(AttributeValue::s).toList());
-        assertEquals("Order Completed", record(eventId).get("event").s());
     }
 
     @Test
-    void campaignTriggerEvent_matchesOnceEvenWhenRedelivered() {
+    void campaignTriggerEvent_deliveredTwice_hasOneEffect() throws Exception {
         var services = TestStack.get().services();
-        String campaignId = "cmp_SampleEvent";
-        services.campaigns.save(new Campaign(WS, campaignId, "Any form", new Campaign.Trigger(Campaign.Trigger.FORM_SUBMITTED, null, null),
-                true, Instant.now()));
         SQSEvent event = EventLoader.loadSQSEvent("../events/campaign-trigger.json");
         var handler = new CampaignTriggerHandler(services);
+        try (var receiver = WebhookReceiver.start()) {
+            services.campaigns.create(webhookCampaign(WS, "cmp_SampleEvent", new Campaign.Trigger(Campaign.Trigger.FORM_SUBMITTED, FORM, null),
+                    receiver.url("/sample")));
+            try {
+                assertTrue(handler.handleRequest(event, null).getBatchItemFailures().isEmpty());
+                assertTrue(handler.handleRequest(event, null).getBatchItemFailures().isEmpty(), "a redelivery is not a failure");
 
-        assertTrue(handler.handleRequest(event, null).getBatchItemFailures().isEmpty());
-        Map<String, AttributeValue> first = record("evt_0VbfzSample0001");
-        assertTrue(first.get("campaigns").l().stream().map(AttributeValue::s).toList().contains(campaignId));
+                var hooks = receiver.requests("/sample").stream().filter(r -> "evt_0VbfzSample0001".equals(r.header("Intake-Event-Id"))).toList();
+                assertEquals(1, hooks.size(), "the same SQS message twice: one webhook");
+                var delivery = services.deliveries.find(WS, "cmp_SampleEvent", "evt_0VbfzSample0001").orElseThrow();
+                assertEquals(Delivery.Status.SUCCEEDED, delivery.status());
+                assertEquals(1, delivery.attempts());
+                assertTrue(dev.intake.application.WebhookSignature.verify(((CampaignAction.Webhook) services.campaigns
+                                .find(WS, "cmp_SampleEvent").orElseThrow().actions().getFirst()).secret(),
+                        hooks.getFirst().header("Intake-Signature"), hooks.getFirst().body(), Instant.now().getEpochSecond(), 300));
+            } finally {
+                services.campaigns.delete(WS, "cmp_SampleEvent");
+            }
+        }
+    }
 
-        services.campaigns.save(new Campaign(WS, "cmp_SampleLater", "Added after", new Campaign.Trigger(Campaign.Trigger.FORM_SUBMITTED, null, null),
-                true, Instant.now()));
-        assertTrue(handler.handleRequest(event, null).getBatchItemFailures().isEmpty(), "a redelivery is not a failure");
-        assertEquals(first, record("evt_0VbfzSample0001"), "a redelivery changes nothing");
+    @Test
+    void relayEvent_publishesTheSubmissionsEvent() throws Exception {
+        var services = TestStack.get().services();
+        var event = EventLoader.loadDynamoDbEvent("../events/relay-submission.json");
+        try (var receiver = WebhookReceiver.start()) {
+            services.campaigns.create(webhookCampaign(WS, "cmp_SampleRelay", new Campaign.Trigger(Campaign.Trigger.FORM_SUBMITTED, FORM, null),
+                    receiver.url("/relay")));
+            try {
+                var res = new EventRelayHandler(services).handleRequest(event, null);
+                assertTrue(res.getBatchItemFailures().isEmpty());
+                await().atMost(java.time.Duration.ofSeconds(30)).until(() -> receiver.requests("/relay").stream()
+                        .anyMatch(r -> "evt_0VbfzRelay00001".equals(r.header("Intake-Event-Id"))));
+                var hook = receiver.requests("/relay").stream().filter(r -> "evt_0VbfzRelay00001".equals(r.header("Intake-Event-Id"))).findFirst().orElseThrow();
+                JsonNode body = Json.MAPPER.readTree(hook.body());
+                assertEquals("sub_0VbfzRelay00001", body.path("submission_id").asText());
+                assertEquals("Priya", body.path("data").path("firstName").asText(), "values keyed by field name, from the form");
+            } finally {
+                services.campaigns.delete(WS, "cmp_SampleRelay");
+            }
+        }
+    }
+
+    /** A campaign with one webhook action to {@code url}. */
+    static Campaign webhookCampaign(String workspaceId, String id, Campaign.Trigger trigger, String url) {
+        Instant now = Instant.now();
+        return new Campaign(workspaceId, id, id, trigger,
+                List.of(new CampaignAction.Webhook(url, dev.intake.application.WebhookSignature.newSecret())), true, now, now);
     }
 
     @Test
@@ -176,12 +227,5 @@ class HandlerEventsIT {
         event.setRecords(List.of(poison, good));
         var failures = new CampaignTriggerHandler(TestStack.get().services()).handleRequest(event, null).getBatchItemFailures();
         assertEquals(List.of("poison-1"), failures.stream().map(f -> f.getItemIdentifier()).toList());
-    }
-
-    private static Map<String, AttributeValue> record(String eventId) {
-        var stack = TestStack.get();
-        return stack.dynamo().getItem(r -> r.tableName(stack.services().config.tables().campaigns())
-                .key(Map.of("pk", AttributeValue.fromS("EVT#" + eventId), "sk", AttributeValue.fromS("TRIGGER")))
-                .consistentRead(true)).item();
     }
 }

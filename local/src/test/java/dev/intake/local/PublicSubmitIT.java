@@ -45,8 +45,9 @@ class PublicSubmitIT {
     void submit_seed003Body_storesEverythingAndTriggersCampaigns() {
         var stack = TestStack.get();
         String campaignId = Ids.campaign();
-        stack.services().campaigns.save(new Campaign(ws.workspaceId(), campaignId, "Welcome",
-                new Campaign.Trigger(Campaign.Trigger.FORM_SUBMITTED, formId, null), true, Instant.now()));
+        var receiver = WebhookReceiver.start();
+        stack.services().campaigns.create(HandlerEventsIT.webhookCampaign(ws.workspaceId(), campaignId,
+                new Campaign.Trigger(Campaign.Trigger.FORM_SUBMITTED, formId, null), receiver.url("/welcome")));
 
         var res = submit(formId, Fixtures.SEED_003_SUBMIT, "User-Agent", "IntakeTest/1.0",
                 "Referer", "https://www.example.com/register", "X-Forwarded-For", "6.6.6.6");
@@ -75,8 +76,17 @@ class PublicSubmitIT {
         var get = Http.send("GET", "/api/workspaces/" + ws.workspaceId() + "/forms/" + formId, null, "x-api-key", ws.apiKey());
         assertTrue(Http.json(get).path("_count").path("submissions").asLong() >= 1);
 
-        Map<String, AttributeValue> trigger = await().atMost(Duration.ofSeconds(20)).until(() -> triggerRecord(subId), r -> r != null);
-        assertEquals(List.of(campaignId), trigger.get("campaigns").l().stream().map(AttributeValue::s).toList());
+        try (receiver) {
+            var hook = receiver.await("/welcome", 1).getFirst();
+            JsonNode event = dev.intake.json.Json.MAPPER.readTree(hook.body());
+            assertEquals("form.submitted", event.path("type").asText());
+            assertEquals(subId, event.path("submission_id").asText());
+            assertEquals("Jane", event.path("data").path("firstName").asText());
+            assertEquals(stored.personId(), event.path("person_id").asText());
+            assertEquals(campaignId, hook.header("Intake-Campaign-Id"));
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
@@ -195,12 +205,5 @@ class PublicSubmitIT {
         var out = new java.util.HashMap<String, String>();
         form.path("fields").forEach(f -> out.put(f.path("name").asText(), f.path("id").asText()));
         return out;
-    }
-
-    private static Map<String, AttributeValue> triggerRecord(String submissionId) {
-        var stack = TestStack.get();
-        var items = stack.dynamo().scan(r -> r.tableName(stack.services().config.tables().campaigns())
-                .filterExpression("submissionId = :s").expressionAttributeValues(Map.of(":s", AttributeValue.fromS(submissionId)))).items();
-        return items.isEmpty() ? null : items.get(0);
     }
 }

@@ -316,9 +316,7 @@ class SubmissionsApiIT {
         assertEquals("Api", Http.json(person).path("attributes").path("firstName").asText());
         assertEquals("PENDING", Http.json(person).path("consent").path("state").asText());
         assertEquals("api", Http.json(person).path("consent").path("record").path("source").asText());
-        String personId = Http.json(person).path("id").asText();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(
-                () -> TestStack.get().confirmations().stream().anyMatch(c -> c.personId().equals(personId)));
+        ActionSubmitIT.awaitConfirmation("api14@example.com");
     }
 
     @Test

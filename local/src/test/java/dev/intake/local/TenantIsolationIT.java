@@ -34,6 +34,13 @@ class TenantIsolationIT {
         String personA = Http.json(Http.send("GET", "/api/workspaces/" + a.workspaceId() + "/people?email=one%40example.com",
                 null, "x-api-key", a.apiKey())).path("id").asText();
         assertTrue(personA.startsWith("per_"));
+        // Disabled, so A's submissions above do not make it call anything.
+        var campaignRes = Http.send("POST", "/api/workspaces/" + a.workspaceId() + "/campaigns",
+                "{\"name\":\"Welcome\",\"enabled\":false,\"trigger\":{\"type\":\"form_submitted\"},"
+                        + "\"actions\":[{\"type\":\"webhook\",\"url\":\"https://hooks.example.com/a\"}]}",
+                "x-api-key", a.apiKey(), "Content-Type", "application/json");
+        assertEquals(201, campaignRes.statusCode(), campaignRes.body());
+        String campaignA = Http.json(campaignRes).path("id").asText();
 
         String wsA = "/api/workspaces/" + a.workspaceId();
         String wsB = "/api/workspaces/" + b.workspaceId();
@@ -54,7 +61,16 @@ class TenantIsolationIT {
                 new Probe("GET", wsA + "/people?email=one%40example.com", null),
                 new Probe("GET", wsB + "/people?email=one%40example.com", null),
                 new Probe("DELETE", wsA + "/people/" + personA, null),
-                new Probe("DELETE", wsB + "/people/" + personA, null));
+                new Probe("DELETE", wsB + "/people/" + personA, null),
+                new Probe("GET", wsA + "/campaigns", null),
+                new Probe("POST", wsA + "/campaigns", "{\"name\":\"x\"}"),
+                new Probe("GET", wsA + "/campaigns/" + campaignA, null),
+                new Probe("GET", wsB + "/campaigns/" + campaignA, null),
+                new Probe("PATCH", wsB + "/campaigns/" + campaignA, "{\"name\":\"hijacked\"}"),
+                new Probe("DELETE", wsB + "/campaigns/" + campaignA, null),
+                new Probe("GET", wsB + "/campaigns/" + campaignA + "/deliveries", null),
+                new Probe("GET", wsA + "/campaigns/double_opt_in/deliveries", null),
+                new Probe("POST", wsB + "/campaigns/" + campaignA + "/deliveries/dlv_0000000000000000/retry", null));
         for (Probe p : probes) {
             HttpResponse<String> res = Http.send(p.method(), p.path(), p.body(), "Authorization", "Bearer " + b.apiKey(),
                     "Content-Type", "application/json");
@@ -71,6 +87,7 @@ class TenantIsolationIT {
         assertEquals(3, Fixtures.submissionCount(a, formA));
         assertEquals(200, Http.send("GET", wsA + "/people?email=one%40example.com", null, "x-api-key", a.apiKey()).statusCode());
         assertEquals(0, Fixtures.submissionCount(b, formB));
+        assertEquals("Welcome", Http.json(Http.send("GET", wsA + "/campaigns/" + campaignA, null, "x-api-key", a.apiKey())).path("name").asText());
     }
 
     private static List<String> ids(JsonNode page) {

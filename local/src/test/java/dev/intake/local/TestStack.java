@@ -25,6 +25,8 @@ public final class TestStack {
             }
             // The stack reads this when it starts: every provider's verify URL points at the stub.
             System.setProperty("INTAKE_CAPTCHA_VERIFY_URL", captcha.url());
+            // Failed deliveries come back at once, so the retry and dead-letter tests need no waiting.
+            System.setProperty("INTAKE_RETRY_BASE_SECONDS", "0");
             stack = start();
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
         }

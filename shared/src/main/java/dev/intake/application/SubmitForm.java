@@ -1,7 +1,6 @@
 package dev.intake.application;
 
 import dev.intake.application.port.CaptchaVerifier;
-import dev.intake.application.port.EventPublisher;
 import dev.intake.application.port.FormStore;
 import dev.intake.application.port.PersonStore;
 import dev.intake.application.port.RateLimiter;
@@ -12,7 +11,7 @@ import dev.intake.domain.ConsentState;
 import dev.intake.domain.Field;
 import dev.intake.domain.Form;
 import dev.intake.domain.FormSettings;
-import dev.intake.domain.FormSubmitted;
+import dev.intake.domain.FormValues;
 import dev.intake.domain.Ids;
 import dev.intake.domain.IntakeException;
 import dev.intake.domain.PersonUpsert;
@@ -20,14 +19,12 @@ import dev.intake.domain.Submission;
 import dev.intake.domain.SubmissionMetadata;
 import dev.intake.domain.SubmissionValidator;
 import dev.intake.domain.Workspace;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -45,7 +42,6 @@ public final class SubmitForm {
     private final FormStore forms;
     private final SubmissionStore submissions;
     private final PersonStore people;
-    private final EventPublisher events;
     private final RateLimiter rateLimiter;
     private final CaptchaVerifier captcha;
     private final Clock clock;
@@ -74,12 +70,11 @@ public final class SubmitForm {
         record Dropped(String submissionId) implements Outcome {}
     }
 
-    public SubmitForm(FormStore forms, SubmissionStore submissions, PersonStore people, EventPublisher events,
+    public SubmitForm(FormStore forms, SubmissionStore submissions, PersonStore people,
                       RateLimiter rateLimiter, CaptchaVerifier captcha, Clock clock) {
         this.forms = forms;
         this.submissions = submissions;
         this.people = people;
-        this.events = events;
         this.rateLimiter = rateLimiter;
         this.captcha = captcha;
         this.clock = clock;
@@ -169,7 +164,7 @@ public final class SubmitForm {
         if (result.data().isEmpty()) {
             throw new IntakeException.Invalid("empty_submission", "The submission has no values: every field is missing or blank");
         }
-        Identity.of(form.withAddedFields(result.learned(), now), result.data()); // a bad identifier fails before any write
+        FormValues.of(form.withAddedFields(result.learned(), now), result.data()); // a bad identifier fails before any write
         for (int attempt = 1; form.version() == 0 || !result.learned().isEmpty(); attempt++) {
             try {
                 Form learned = form.withAddedFields(result.learned(), clock.instant());
@@ -187,29 +182,23 @@ public final class SubmitForm {
                 result = SubmissionValidator.validate(form, values);
             }
         }
-        Identity who = Identity.of(form, result.data());
-        Map<String, Object> byName = who.byName();
-        Map<String, Object> byAttribute = who.byAttribute();
-        String email = who.email();
-        String externalId = who.externalId();
-        String personId = externalId != null ? Ids.person(form.workspaceId(), "id", externalId)
-                : email != null ? Ids.person(form.workspaceId(), "email", email) : null;
-
+        FormValues who = FormValues.of(form, result.data());
+        String personId = who.personId(form.workspaceId());
         Submission submission = new Submission(Ids.submission(now), form.workspaceId(), form.id(), result.data(),
                 metadata, now, personId);
-        submissions.save(form.key(), submission);
-        ConsentState consent = null;
+        // The person first, then the submission: storing the submission is the commit point. Its stream
+        // record becomes the form.submitted event (see RelaySubmissions), which then finds the person
+        // already there. A crash in between leaves a person without the submission, which a retry completes.
         if (personId != null) {
-            Map<String, Object> attributes = new LinkedHashMap<>(byAttribute);
+            Map<String, Object> attributes = new LinkedHashMap<>(who.byAttribute());
             attributes.remove("email");
             attributes.remove("id");
             ConsentState asked = form.doubleOptIn() ? ConsentState.PENDING : ConsentState.OPTED_IN;
-            consent = people.upsert(new PersonUpsert(form.workspaceId(), personId, email, externalId, attributes,
+            people.upsert(new PersonUpsert(form.workspaceId(), personId, who.email(), who.externalId(), attributes,
                     new ConsentRecord(asked, now, metadata.ip(), form.id(), metadata.source()), null, now));
         }
+        submissions.save(form.key(), submission);
         forms.addToCount(form, 1);
-        events.publish(new FormSubmitted(Ids.event(now), form.workspaceId(), form.id(), submission.id(), personId,
-                byName, byAttribute, metadata.source(), now, consent == ConsentState.PENDING));
         if (checks.requireIdentifier() && personId == null) {
             List<String> names = form.fields().stream().map(Field::name).toList();
             throw new IntakeException.Invalid("identifier_not_mapped",
@@ -219,32 +208,6 @@ public final class SubmitForm {
                     names);
         }
         return submission;
-    }
-
-    /** The values by field name and by attribute, and the identifiers among them. */
-    private record Identity(Map<String, Object> byName, Map<String, Object> byAttribute, String email, String externalId) {
-        static Identity of(Form form, Map<String, Object> data) {
-            Map<String, Object> byName = new LinkedHashMap<>();
-            Map<String, Object> byAttribute = new LinkedHashMap<>();
-            String email = null;
-            String externalId = null;
-            for (var e : data.entrySet()) {
-                Field f = form.field(e.getKey()).orElseThrow();
-                byName.put(f.name(), e.getValue());
-                byAttribute.put(f.attribute(), e.getValue());
-                if (f.attribute().equals("email") && e.getValue() instanceof String s) email = s.trim().toLowerCase(Locale.ROOT);
-                else if (f.attribute().equals("id")) externalId = identifier(f, e.getValue());
-            }
-            return new Identity(byName, byAttribute, email, externalId);
-        }
-    }
-
-    /** An {@code id} identifier: a string or a number (42 and 42.0 are one person); never a list or a boolean. */
-    private static String identifier(Field f, Object value) {
-        if (value instanceof BigDecimal n) return n.stripTrailingZeros().toPlainString();
-        if (value instanceof String s && !s.isBlank()) return s.trim();
-        throw new IntakeException.Invalid("invalid_identifier",
-                "Field '" + f.name() + "' maps to 'id', so it must be a string or a number", List.of(f.name()));
     }
 
     private static boolean filled(Object v) {

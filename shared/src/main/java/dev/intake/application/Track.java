@@ -100,7 +100,7 @@ public final class Track {
                 people.recordActivity(new Activity(ws, personId, c.messageId(), c.type().wireName(), c.event(), c.name(),
                         c.properties(), c.context(), c.timestamp()), now.plus(retention));
                 if (c.type() == TrackCall.Type.TRACK) {
-                    events.publish(new EventTracked("evt_" + Ids.sha256(ws + "\u0000" + c.messageId()).substring(0, 24), ws, personId,
+                    events.publish(new EventTracked(Ids.trackedEvent(ws, c.messageId(), c.sentTimestamp()), ws, personId,
                             c.userId(), c.event(), c.properties(), c.timestamp()));
                 }
             }

@@ -1,6 +1,8 @@
 package dev.intake.config;
 
+import dev.intake.adapter.mail.SmtpMailer;
 import java.net.URI;
+import java.time.Duration;
 
 /**
  * Where Intake's resources are, and its few deployment-wide settings. In Lambda every value comes from the
@@ -11,25 +13,45 @@ import java.net.URI;
  * @param signingSecret key material for signed links (double opt-in); {@code INTAKE_SIGNING_SECRET}
  * @param publicUrl the API's public base URL, for links in messages; {@code INTAKE_PUBLIC_URL}
  * @param captchaVerifyUrl replaces every CAPTCHA provider's verify URL; {@code INTAKE_CAPTCHA_VERIFY_URL}
- * @param showConfirmLinks log confirmation links (local development only); {@code INTAKE_SHOW_CONFIRM_LINKS}
+ * @param delivery how campaign actions reach people and receivers
  */
 public record IntakeConfig(String region, URI dynamoEndpoint, URI sqsEndpoint, Tables tables, String eventsQueueUrl,
-                           String signingSecret, String publicUrl, String captchaVerifyUrl, boolean showConfirmLinks) {
+                           String signingSecret, String publicUrl, String captchaVerifyUrl, Delivery delivery) {
 
     /** Table names, one per kind of record; see docs/architecture.md. */
     public record Tables(String workspaces, String forms, String submissions, String people, String campaigns,
                          String guards) {}
 
+    /**
+     * How campaigns deliver.
+     *
+     * @param mailFrom the sender of every e-mail; {@code INTAKE_MAIL_FROM}
+     * @param smtp the SMTP server; {@code INTAKE_SMTP_*}, see {@link SmtpMailer.SmtpSettings#fromEnvironment()}
+     * @param webhooksAllowPrivate let webhooks reach private, loopback and link-local addresses;
+     *     {@code INTAKE_WEBHOOKS_ALLOW_PRIVATE}, false unless set (the local stack sets it)
+     * @param retryBase the first retry backoff, doubled on each later receive; {@code INTAKE_RETRY_BASE_SECONDS} (30)
+     * @param maxReceives the events queue's {@code maxReceiveCount}; {@code INTAKE_MAX_RECEIVES} (8)
+     */
+    public record Delivery(String mailFrom, SmtpMailer.SmtpSettings smtp, boolean webhooksAllowPrivate, Duration retryBase,
+                           int maxReceives) {
+        public static Delivery fromEnvironment() {
+            return new Delivery(Env.get("INTAKE_MAIL_FROM", "no-reply@localhost"), SmtpMailer.SmtpSettings.fromEnvironment(),
+                    Boolean.parseBoolean(Env.get("INTAKE_WEBHOOKS_ALLOW_PRIVATE", "false")),
+                    Duration.ofSeconds(Long.parseLong(Env.get("INTAKE_RETRY_BASE_SECONDS", "30"))),
+                    Integer.parseInt(Env.get("INTAKE_MAX_RECEIVES", "8")));
+        }
+    }
+
     /** Resources as given, settings from the environment. */
     public IntakeConfig(String region, URI dynamoEndpoint, URI sqsEndpoint, Tables tables, String eventsQueueUrl) {
         this(region, dynamoEndpoint, sqsEndpoint, tables, eventsQueueUrl, Env.get("INTAKE_SIGNING_SECRET"),
                 Env.get("INTAKE_PUBLIC_URL", "http://127.0.0.1:3000"), Env.get("INTAKE_CAPTCHA_VERIFY_URL"),
-                Boolean.parseBoolean(Env.get("INTAKE_SHOW_CONFIRM_LINKS", "false")));
+                Delivery.fromEnvironment());
     }
 
-    public IntakeConfig withSettings(String signingSecret, String publicUrl, boolean showConfirmLinks) {
+    public IntakeConfig withSettings(String signingSecret, String publicUrl, Delivery delivery) {
         return new IntakeConfig(region, dynamoEndpoint, sqsEndpoint, tables, eventsQueueUrl, signingSecret, publicUrl,
-                captchaVerifyUrl, showConfirmLinks);
+                captchaVerifyUrl, delivery);
     }
 
     public static IntakeConfig fromEnvironment() {

@@ -4,7 +4,11 @@ import dev.intake.adapter.aws.AwsClients;
 import dev.intake.adapter.dynamodb.DynamoCampaignStore;
 import dev.intake.adapter.dynamodb.DynamoFormStore;
 import dev.intake.adapter.dynamodb.DynamoGuardStore;
-import dev.intake.adapter.log.LoggedConfirmations;
+import dev.intake.adapter.dynamodb.DynamoDeliveryStore;
+import dev.intake.adapter.mail.SmtpMailer;
+import dev.intake.adapter.sqs.SqsRetries;
+import dev.intake.adapter.web.HttpWebhookSender;
+import dev.intake.adapter.web.TargetPolicy;
 import dev.intake.adapter.web.HttpCaptchaVerifier;
 import dev.intake.adapter.dynamodb.DynamoPersonStore;
 import dev.intake.adapter.dynamodb.DynamoSubmissionStore;
@@ -19,10 +23,13 @@ import dev.intake.application.ManagePeople;
 import dev.intake.application.ManageSubmissions;
 import dev.intake.application.SubmitForm;
 import dev.intake.application.Track;
+import dev.intake.application.RelaySubmissions;
 import dev.intake.application.TriggerCampaigns;
 import dev.intake.application.port.CampaignStore;
 import dev.intake.application.port.CaptchaVerifier;
-import dev.intake.application.port.ConfirmationSender;
+import dev.intake.application.port.DeliveryStore;
+import dev.intake.application.port.Mailer;
+import dev.intake.application.port.WebhookSender;
 import dev.intake.application.port.IdempotencyStore;
 import dev.intake.application.port.RateLimiter;
 import dev.intake.application.port.EventPublisher;
@@ -34,6 +41,7 @@ import dev.intake.http.Idempotency;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -51,27 +59,35 @@ public final class Services {
     public final SubmissionStore submissions;
     public final PersonStore people;
     public final CampaignStore campaigns;
+    public final DeliveryStore deliveries;
     public final EventPublisher events;
-    public final ConfirmationSender confirmations;
 
     public final Authenticator authenticator;
     public final CreateWorkspace createWorkspace;
     public final ManageForms manageForms;
     public final ManageSubmissions manageSubmissions;
+    public final dev.intake.application.ManageCampaigns manageCampaigns;
     public final ManagePeople managePeople;
     public final Track track;
     public final SubmitForm submitForm;
+    public final RelaySubmissions relaySubmissions;
     public final TriggerCampaigns triggerCampaigns;
     public final ConsentTokens consentTokens;
     public final ConfirmConsent confirmConsent;
     public final Idempotency idempotency;
 
+    private final Supplier<SqsClient> sqs;
+
     /** The stores that guard requests: rate limits and idempotency keys. */
     public record Guards(RateLimiter rateLimiter, IdempotencyStore idempotency) {}
 
+    /** Where campaign actions go out: webhooks and e-mail. */
+    public record Outbound(WebhookSender webhooks, Mailer mailer) {}
+
     public Services(IntakeConfig config, Clock clock, WorkspaceStore workspaces, FormStore forms,
-                    SubmissionStore submissions, PersonStore people, CampaignStore campaigns, EventPublisher events,
-                    Guards guards, CaptchaVerifier captcha, ConfirmationSender confirmations) {
+                    SubmissionStore submissions, PersonStore people, CampaignStore campaigns, DeliveryStore deliveries,
+                    EventPublisher events, Guards guards, CaptchaVerifier captcha, Outbound outbound,
+                    Supplier<SqsClient> sqs) {
         this.config = config;
         this.clock = clock;
         this.workspaces = workspaces;
@@ -79,20 +95,27 @@ public final class Services {
         this.submissions = submissions;
         this.people = people;
         this.campaigns = campaigns;
+        this.deliveries = deliveries;
         this.events = events;
-        this.confirmations = confirmations;
+        this.sqs = sqs;
         this.authenticator = new Authenticator(workspaces);
         this.createWorkspace = new CreateWorkspace(workspaces, clock);
         this.manageForms = new ManageForms(forms, clock);
-        this.submitForm = new SubmitForm(forms, submissions, people, events, guards.rateLimiter(), captcha, clock);
+        this.submitForm = new SubmitForm(forms, submissions, people, guards.rateLimiter(), captcha, clock);
         byte[] secret = config.signingSecret() == null ? null : config.signingSecret().getBytes(StandardCharsets.UTF_8);
         this.consentTokens = new ConsentTokens(secret);
         this.manageSubmissions = new ManageSubmissions(manageForms, forms, submissions, submitForm, secret);
         this.managePeople = new ManagePeople(people, submissions, forms, clock);
         this.track = new Track(people, guards.idempotency(), events,
                 Duration.ofDays(Long.parseLong(Env.get("INTAKE_ACTIVITY_RETENTION_DAYS", "90"))), clock);
-        this.triggerCampaigns = new TriggerCampaigns(campaigns, confirmations, consentTokens, config.publicUrl(), clock);
+        this.relaySubmissions = new RelaySubmissions(forms, people, events);
+        IntakeConfig.Delivery d = config.delivery();
+        this.triggerCampaigns = new TriggerCampaigns(campaigns, deliveries, people, outbound.webhooks(),
+                e -> dev.intake.json.EventJson.write(e).getBytes(java.nio.charset.StandardCharsets.UTF_8), outbound.mailer(),
+                consentTokens, new TriggerCampaigns.Settings(config.publicUrl(), d.mailFrom(), d.retryBase(), d.maxReceives()), clock);
         this.confirmConsent = new ConfirmConsent(consentTokens, people, forms, clock);
+        this.manageCampaigns = new dev.intake.application.ManageCampaigns(campaigns, deliveries, forms, events,
+                new TargetPolicy(config.delivery().webhooksAllowPrivate())::refusalBeforeResolving, secret, clock);
         this.idempotency = new Idempotency(guards.idempotency(), clock);
     }
 
@@ -104,13 +127,23 @@ public final class Services {
     /** Wires the adapters around a DynamoDB client built by the caller (the local stack meters its capacity). */
     public static Services create(IntakeConfig config, DynamoDbClient db) {
         IntakeConfig.Tables t = config.tables();
-        EventPublisher events = new LazyPublisher(config);
+        Supplier<SqsClient> sqs = once(() -> AwsClients.sqs(config));
+        EventPublisher events = new LazyPublisher(() -> new SqsEventPublisher(sqs.get(), config.eventsQueueUrl()));
         DynamoGuardStore guards = new DynamoGuardStore(db, t.guards());
+        IntakeConfig.Delivery d = config.delivery();
+        // Built on first use: only the campaign trigger sends mail, and only it carries the mail library.
+        Supplier<Mailer> smtp = once(() -> new SmtpMailer(d.smtp()));
+        Outbound outbound = new Outbound(new HttpWebhookSender(new TargetPolicy(d.webhooksAllowPrivate())), mail -> smtp.get().send(mail));
         return new Services(config, Clock.systemUTC(),
                 new DynamoWorkspaceStore(db, t.workspaces()), new DynamoFormStore(db, t.forms()),
                 new DynamoSubmissionStore(db, t.submissions()), new DynamoPersonStore(db, t.people()),
-                new DynamoCampaignStore(db, t.campaigns()), events, new Guards(guards, guards),
-                new HttpCaptchaVerifier(config.captchaVerifyUrl()), new LoggedConfirmations(config.showConfirmLinks()));
+                new DynamoCampaignStore(db, t.campaigns()), new DynamoDeliveryStore(db, t.campaigns()), events,
+                new Guards(guards, guards), new HttpCaptchaVerifier(config.captchaVerifyUrl()), outbound, sqs);
+    }
+
+    /** Moves failed messages of the events queue to a later receive (the campaign trigger's backoff). */
+    public SqsRetries retries() {
+        return new SqsRetries(sqs.get(), config.eventsQueueUrl());
     }
 
     /** The container-wide instance, built from the environment on first use. */
@@ -125,28 +158,41 @@ public final class Services {
         return s;
     }
 
-    /** Builds the SQS client on first publish, so functions that never publish never pay for it. */
+    /** Publishes through a publisher built on first use, so functions that never publish never build an SQS client. */
     private static final class LazyPublisher implements EventPublisher {
-        private final IntakeConfig config;
-        private volatile SqsEventPublisher delegate;
+        private final Supplier<EventPublisher> delegate;
 
-        LazyPublisher(IntakeConfig config) {
-            this.config = config;
+        LazyPublisher(Supplier<EventPublisher> build) {
+            this.delegate = once(build);
         }
 
         @Override
         public void publish(dev.intake.domain.DomainEvent event) {
-            SqsEventPublisher d = delegate;
-            if (d == null) {
-                synchronized (this) {
-                    d = delegate;
-                    if (d == null) {
-                        SqsClient sqs = AwsClients.sqs(config);
-                        delegate = d = new SqsEventPublisher(sqs, config.eventsQueueUrl());
+            delegate.get().publish(event);
+        }
+
+        @Override
+        public void publishFor(dev.intake.domain.DomainEvent event, String campaignId) {
+            delegate.get().publishFor(event, campaignId);
+        }
+    }
+
+    /** A supplier that builds its value once, on first use, thread-safely. */
+    private static <T> Supplier<T> once(Supplier<T> build) {
+        return new Supplier<>() {
+            private volatile T value;
+
+            @Override
+            public T get() {
+                T v = value;
+                if (v == null) {
+                    synchronized (this) {
+                        v = value;
+                        if (v == null) value = v = build.get();
                     }
                 }
+                return v;
             }
-            d.publish(event);
-        }
+        };
     }
 }

@@ -1,12 +1,20 @@
 package dev.intake.domain;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
- * A campaign: a trigger and, later, its actions. A {@code form_submitted} trigger with a null
- * {@code formId} matches any form of the workspace; an {@code event} trigger matches a tracked event name.
+ * A campaign: a trigger, and the actions it runs once for each event the trigger matches. A
+ * {@code form_submitted} trigger with a null {@code formId} matches any form of the workspace; an
+ * {@code event} trigger matches a tracked event by name.
  */
-public record Campaign(String workspaceId, String id, String name, Trigger trigger, boolean enabled, Instant createdAt) {
+public record Campaign(String workspaceId, String id, String name, Trigger trigger, List<CampaignAction> actions,
+                       boolean enabled, Instant createdAt, Instant updatedAt) {
+    public static final int MAX_ACTIONS = 5;
+
+    public Campaign {
+        actions = List.copyOf(actions);
+    }
 
     public record Trigger(String type, String formId, String eventName) {
         public static final String FORM_SUBMITTED = "form_submitted";

@@ -4,6 +4,14 @@ package dev.intake.domain;
 public sealed interface DomainEvent permits FormSubmitted, EventTracked {
     String eventId();
 
+    /** The wire type: {@code form.submitted} or {@code event.tracked}. */
+    default String type() {
+        return switch (this) {
+            case FormSubmitted f -> FormSubmitted.TYPE;
+            case EventTracked t -> EventTracked.TYPE;
+        };
+    }
+
     String workspaceId();
 
     /** The person it happened to, or null when nobody was identified. */

@@ -34,7 +34,13 @@ public final class Ids {
 
     public static String erasure(Instant at) { return "era_" + time(at) + random(8); }
 
-    public static String event(Instant at) { return "evt_" + time(at) + random(8); }
+    /**
+     * The id of a tracked event: its time, then a digest of the workspace and the message id, so every
+     * retry of one message (the same {@code at}, the time its sender stamped on it) is the same event.
+     */
+    public static String trackedEvent(String workspaceId, String messageId, Instant at) {
+        return "evt_" + time(at) + hashToBase62(workspaceId + "\u0000" + messageId, 16);
+    }
 
     /**
      * The smallest submission id that could have been created at {@code at}; used as a key bound for

@@ -33,6 +33,14 @@ public record TrackCall(Type type, String messageId, String userId, String anony
         }
     }
 
+    /**
+     * The time the sender stamped on the call, before the skew correction: the same on every retry of the
+     * call, so the event's id is too. Without a {@code timestamp} or {@code sentAt} it is the receive time.
+     */
+    public Instant sentTimestamp() {
+        return sentAt == null || receivedAt == null ? timestamp : timestamp.plus(java.time.Duration.between(receivedAt, sentAt));
+    }
+
     public TrackCall {
         traits = traits == null ? Map.of() : traits;
         properties = properties == null ? Map.of() : properties;

@@ -12,6 +12,14 @@ final class InMemoryEventPublisher implements EventPublisher {
     final List<FormSubmitted> published = new ArrayList<>();
     final List<EventTracked> tracked = new ArrayList<>();
 
+    final List<String> refiredFor = new ArrayList<>();
+
+    @Override
+    public void publishFor(DomainEvent event, String campaignId) {
+        refiredFor.add(campaignId);
+        publish(event);
+    }
+
     @Override
     public void publish(DomainEvent event) {
         switch (event) {

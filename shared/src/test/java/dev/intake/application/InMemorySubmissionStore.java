@@ -11,14 +11,25 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** A {@link SubmissionStore} in sorted maps of form key to submissions, ordered by id like the table. */
+/**
+ * A {@link SubmissionStore} in sorted maps of form key to submissions, ordered by id like the table. Like the
+ * table's stream, it can hand every inserted submission to a listener ({@link #streamTo}).
+ */
 final class InMemorySubmissionStore implements SubmissionStore {
     private final Map<String, NavigableMap<String, Submission>> byForm = new LinkedHashMap<>();
+    private java.util.function.BiConsumer<String, Submission> stream = (k, s) -> {};
+
+    /** Relays every later insert, as the Submissions table's stream does. */
+    InMemorySubmissionStore streamTo(java.util.function.BiConsumer<String, Submission> listener) {
+        this.stream = listener;
+        return this;
+    }
 
     @Override
     public void save(String formKey, Submission submission) {
         var form = byForm.computeIfAbsent(formKey, k -> new TreeMap<>());
         if (form.putIfAbsent(submission.id(), submission) != null) throw new IntakeException.Conflict("exists");
+        stream.accept(formKey, submission);
     }
 
     @Override

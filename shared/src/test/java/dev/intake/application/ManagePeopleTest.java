@@ -55,7 +55,7 @@ class ManagePeopleTest {
     private final InMemorySubmissionStore submissions = new InMemorySubmissionStore();
     private final InMemoryPersonStore people = new InMemoryPersonStore();
     private final ManageForms forms = new ManageForms(formStore, clock);
-    private final SubmitForm submitForm = new SubmitForm(formStore, submissions, people, new InMemoryEventPublisher(),
+    private final SubmitForm submitForm = new SubmitForm(formStore, submissions, people,
             new InMemoryRateLimiter(), new StubCaptcha(), clock);
     private final ManagePeople managePeople = new ManagePeople(people, submissions, formStore, clock);
 

@@ -55,11 +55,13 @@ class ManageSubmissionsTest {
 
     private final MutableClock clock = new MutableClock(START);
     private final InMemoryFormStore formStore = new InMemoryFormStore();
-    private final InMemorySubmissionStore store = new InMemorySubmissionStore();
+    // As in production, events come from the table's stream: each insert is relayed.
+    private final InMemorySubmissionStore store = new InMemorySubmissionStore()
+            .streamTo((formKey, s) -> new RelaySubmissions(this.formStore, this.people, this.events).relay(formKey, s));
     private final InMemoryPersonStore people = new InMemoryPersonStore();
     private final InMemoryEventPublisher events = new InMemoryEventPublisher();
     private final ManageForms forms = new ManageForms(formStore, clock);
-    private final SubmitForm submitForm = new SubmitForm(formStore, store, people, events, new InMemoryRateLimiter(),
+    private final SubmitForm submitForm = new SubmitForm(formStore, store, people, new InMemoryRateLimiter(),
             new StubCaptcha(), clock);
     private final ManageSubmissions submissions = new ManageSubmissions(forms, formStore, store, submitForm, SECRET);
 

@@ -40,12 +40,14 @@ class SubmitFormTest {
     private static final Field AGE = new Field("fld_age00001", "age", FieldType.NUMBER, "Age", false, null, null, null);
 
     private final InMemoryFormStore forms = new InMemoryFormStore();
-    private final InMemorySubmissionStore submissions = new InMemorySubmissionStore();
+    // As in production, events come from the table's stream: each insert is relayed.
+    private final InMemorySubmissionStore submissions = new InMemorySubmissionStore()
+            .streamTo((formKey, s) -> new RelaySubmissions(this.forms, this.people, this.events).relay(formKey, s));
     private final InMemoryPersonStore people = new InMemoryPersonStore();
     private final InMemoryEventPublisher events = new InMemoryEventPublisher();
     private final InMemoryRateLimiter rateLimiter = new InMemoryRateLimiter();
     private final StubCaptcha captcha = new StubCaptcha();
-    private final SubmitForm submitForm = new SubmitForm(forms, submissions, people, events, rateLimiter, captcha,
+    private final SubmitForm submitForm = new SubmitForm(forms, submissions, people, rateLimiter, captcha,
             Clock.fixed(NOW, ZoneOffset.UTC));
 
     private Submission accept(Form form, Map<String, Object> values) {

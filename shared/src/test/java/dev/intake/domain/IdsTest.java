@@ -61,8 +61,15 @@ class IdsTest {
     }
 
     @Test
-    void event_whenGenerated_isEvtPrefixAnd16Base62Chars() {
-        assertAllMatch(() -> Ids.event(AT), "evt_[0-9A-Za-z]{16}");
+    void trackedEvent_whenGenerated_isEvtPrefixAnd24Base62Chars() {
+        assertTrue(Ids.trackedEvent("ws_1", "msg-1", AT).matches("evt_[0-9A-Za-z]{24}"));
+    }
+
+    @Test
+    void trackedEvent_whenSameMessageAndTime_isTheSameId() {
+        assertEquals(Ids.trackedEvent("ws_1", "msg-1", AT), Ids.trackedEvent("ws_1", "msg-1", AT));
+        assertNotEquals(Ids.trackedEvent("ws_1", "msg-1", AT), Ids.trackedEvent("ws_2", "msg-1", AT));
+        assertNotEquals(Ids.trackedEvent("ws_1", "msg-1", AT), Ids.trackedEvent("ws_1", "msg-2", AT));
     }
 
     @Test
@@ -94,10 +101,10 @@ class IdsTest {
     }
 
     @Test
-    void event_whenInstantsIncrease_idsCompareIncreasingAsStrings() {
+    void trackedEvent_whenInstantsIncrease_idsCompareIncreasingAsStrings() {
         for (int i = 1; i < INCREASING.size(); i++) {
-            String a = Ids.event(INCREASING.get(i - 1));
-            String b = Ids.event(INCREASING.get(i));
+            String a = Ids.trackedEvent("ws", "m", INCREASING.get(i - 1));
+            String b = Ids.trackedEvent("ws", "m", INCREASING.get(i));
             assertTrue(a.compareTo(b) < 0, a + " should sort before " + b);
         }
     }
@@ -137,7 +144,7 @@ class IdsTest {
         assertFalse(Ids.isSubmission(null));
         assertFalse(Ids.isSubmission("sub_short"));
         assertFalse(Ids.isSubmission(Ids.submission(AT) + "x"));
-        assertFalse(Ids.isSubmission(Ids.event(AT)));
+        assertFalse(Ids.isSubmission(Ids.trackedEvent("ws", "m", AT)));
         assertFalse(Ids.isSubmission("sub_00000000-0000000"));
     }
 

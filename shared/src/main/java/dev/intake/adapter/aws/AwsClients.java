@@ -36,6 +36,17 @@ public final class AwsClients {
         return b.build();
     }
 
+    /** The DynamoDB Streams API; in AWS, Lambda reads the stream itself, so only the local stack needs this. */
+    public static software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient dynamoStreams(IntakeConfig config) {
+        var b = software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient.builder()
+                .region(Region.of(config.region()))
+                .credentialsProvider(credentials(config.dynamoEndpoint()))
+                .httpClient(httpClient())
+                .overrideConfiguration(overrides());
+        if (config.dynamoEndpoint() != null) b.endpointOverride(config.dynamoEndpoint());
+        return b.build();
+    }
+
     public static SqsClient sqs(IntakeConfig config) {
         var b = SqsClient.builder()
                 .region(Region.of(config.region()))

@@ -100,7 +100,13 @@ public final class DynamoSubmissionStore implements SubmissionStore {
         return workspaceId + "#" + personId;
     }
 
-    static Submission submission(Map<String, AttributeValue> item) {
+    /** The form key an item is stored under (its partition key). */
+    public static String formKey(Map<String, AttributeValue> item) {
+        return str(item, "pk");
+    }
+
+    /** The submission an item holds, as read from the table or from its stream. */
+    public static Submission submission(Map<String, AttributeValue> item) {
         return new Submission(str(item, "sk"), str(item, "ws"), str(item, "formId"), fromValues(item.get("data")),
                 new SubmissionMetadata(str(item, "ip"), str(item, "ua"), str(item, "ref"), Source.parse(str(item, "source"))),
                 Instant.parse(str(item, "at")), str(item, "person"));

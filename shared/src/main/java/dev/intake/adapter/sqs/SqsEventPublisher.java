@@ -21,10 +21,22 @@ public final class SqsEventPublisher implements EventPublisher {
 
     @Override
     public void publish(DomainEvent event) {
+        send(event, Map.of("type", string(EventJson.type(event))));
+    }
+
+    /** The {@code campaign} attribute tells the campaign trigger to run that campaign only. */
+    @Override
+    public void publishFor(DomainEvent event, String campaignId) {
+        send(event, Map.of("type", string(EventJson.type(event)), "campaign", string(campaignId)));
+    }
+
+    private static MessageAttributeValue string(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    }
+
+    private void send(DomainEvent event, Map<String, MessageAttributeValue> attributes) {
         try {
-            sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(EventJson.write(event))
-                    .messageAttributes(Map.of("type", MessageAttributeValue.builder()
-                            .dataType("String").stringValue(EventJson.type(event)).build())));
+            sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(EventJson.write(event)).messageAttributes(attributes));
         } catch (SdkException e) {
             throw new IntakeException.Unavailable("The event queue is unreachable; retry shortly", 2);
         }

@@ -1,18 +1,22 @@
 package dev.intake.application.port;
 
 import dev.intake.domain.Campaign;
-import dev.intake.domain.DomainEvent;
 import java.util.List;
+import java.util.Optional;
 
-/** Campaigns and the record of which campaigns each event triggered. */
+/** A workspace's campaigns. */
 public interface CampaignStore {
-    void save(Campaign campaign);
+    /** Creates a campaign; throws {@code Conflict} if its id exists. */
+    void create(Campaign campaign);
 
+    /** Replaces an existing campaign; throws {@code NotFound} if it does not exist. */
+    void update(Campaign campaign);
+
+    Optional<Campaign> find(String workspaceId, String campaignId);
+
+    /** Every campaign of the workspace, oldest first. */
     List<Campaign> listByWorkspace(String workspaceId);
 
-    /**
-     * Records that {@code event} matched {@code campaignIds}. Returns false, and changes nothing, when
-     * the event was already recorded, so a redelivered message causes no second effect.
-     */
-    boolean recordTrigger(DomainEvent event, List<String> campaignIds);
+    /** Removes the campaign; true when it existed. */
+    boolean delete(String workspaceId, String campaignId);
 }

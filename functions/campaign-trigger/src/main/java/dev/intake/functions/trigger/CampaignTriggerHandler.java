@@ -4,25 +4,30 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.intake.adapter.sqs.SqsRetries;
 import dev.intake.application.TriggerCampaigns;
 import dev.intake.config.Services;
+import dev.intake.domain.Delivery;
 import dev.intake.domain.DomainEvent;
-import dev.intake.domain.EventTracked;
-import dev.intake.domain.FormSubmitted;
 import dev.intake.json.EventJson;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Consumes {@code form.submitted} from SQS and triggers the matching campaigns. Failed messages are
- * reported one by one ({@code ReportBatchItemFailures}), so SQS redelivers only those and, after
- * {@code maxReceiveCount}, moves them to the DLQ.
+ * Consumes events from SQS and runs the campaigns they trigger. Failed messages are reported one by one
+ * ({@code ReportBatchItemFailures}) and hidden for their backoff first, so SQS redelivers only those, later
+ * each time, and after {@code maxReceiveCount} receives moves them to the DLQ. A message that is not an
+ * event fails at once (visibility 0), so it reaches the DLQ without waiting out the backoff.
  */
 public final class CampaignTriggerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private static final System.Logger LOG = System.getLogger("intake.campaign-trigger");
+    /** Stop starting messages when less time than one attempt may need is left; SQS redelivers the rest. */
+    private static final int RESERVE_MS = 12_000;
 
     private final TriggerCampaigns trigger;
+    private final SqsRetries retries;
 
     public CampaignTriggerHandler() {
         this(Services.get());
@@ -30,26 +35,61 @@ public final class CampaignTriggerHandler implements RequestHandler<SQSEvent, SQ
 
     public CampaignTriggerHandler(Services services) {
         this.trigger = services.triggerCampaigns;
+        this.retries = services.retries();
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         for (SQSEvent.SQSMessage m : event.getRecords()) {
-            try {
-                DomainEvent e = EventJson.read(m.getBody());
-                TriggerCampaigns.Outcome outcome = trigger.handle(e);
-                String what = switch (e) {
-                    case FormSubmitted f -> "form=" + f.formId() + " submission=" + f.submissionId();
-                    case EventTracked t -> "person=" + t.personId();
-                };
-                LOG.log(Level.INFO, "consumed {0} {1} {2} campaigns={3}{4}", EventJson.type(e), e.eventId(), what,
-                        outcome.matchedCampaignIds(), outcome.firstDelivery() ? "" : " (redelivery, no new effect)");
-            } catch (RuntimeException ex) {
-                LOG.log(Level.WARNING, "message {0} failed: {1}", m.getMessageId(), ex.getClass().getSimpleName());
+            if (context != null && context.getRemainingTimeInMillis() < RESERVE_MS) {
+                retries.retryAfter(m.getReceiptHandle(), Duration.ZERO);
+                failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
+                continue;
+            }
+            Duration retryAfter = handle(m);
+            if (retryAfter != null) {
+                retries.retryAfter(m.getReceiptHandle(), retryAfter);
                 failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
             }
         }
         return new SQSBatchResponse(failures);
+    }
+
+    /** Runs one message; returns when to retry it, or null when it is done. */
+    private Duration handle(SQSEvent.SQSMessage m) {
+        DomainEvent e;
+        try {
+            e = EventJson.read(m.getBody());
+        } catch (IllegalArgumentException poison) {
+            LOG.log(Level.WARNING, "message {0} is not an event ({1}); it goes to the DLQ after its last receive",
+                    m.getMessageId(), poison.getMessage());
+            return Duration.ZERO;
+        }
+        int receives = receiveCount(m);
+        SQSEvent.MessageAttribute only = m.getMessageAttributes() == null ? null : m.getMessageAttributes().get("campaign");
+        try {
+            TriggerCampaigns.Outcome outcome = trigger.handle(e, receives, only == null ? null : only.getStringValue());
+            for (Delivery d : outcome.deliveries()) {
+                LOG.log(d.status() == Delivery.Status.SUCCEEDED ? Level.INFO : Level.WARNING,
+                        "{0} {1} campaign={2} delivery={3} status={4} attempts={5}{6}", EventJson.type(e), e.eventId(),
+                        d.campaignId(), d.id(), d.status().wireName(), d.attempts(), d.lastError() == null ? "" : " error=" + d.lastError());
+            }
+            if (outcome.deliveries().isEmpty()) LOG.log(Level.INFO, "{0} {1}: no campaign matched", EventJson.type(e), e.eventId());
+            return outcome.retryAfter();
+        } catch (RuntimeException ex) {
+            // DynamoDB throttling or an outage: nothing was recorded as done, so the retry repeats only what is left.
+            LOG.log(Level.WARNING, "{0} {1} failed on receive {2}: {3}", EventJson.type(e), e.eventId(), receives,
+                    ex.getClass().getSimpleName());
+            return trigger.backoff(receives);
+        }
+    }
+
+    private static int receiveCount(SQSEvent.SQSMessage m) {
+        try {
+            return Integer.parseInt(m.getAttributes().getOrDefault("ApproximateReceiveCount", "1"));
+        } catch (RuntimeException e) {
+            return 1;
+        }
     }
 }
