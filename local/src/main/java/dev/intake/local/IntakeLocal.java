@@ -187,6 +187,7 @@ public final class IntakeLocal implements AutoCloseable {
                 Intake local stack is up in %d ms.
                   API            %s
                   Example page   %s/
+                  Mailbox        %s/_local/mailbox  (every e-mail the stack sends)
                   DynamoDB       %s  (data: %s)
                   SQS            %s
                 Demo workspace (form %s)
@@ -196,7 +197,7 @@ public final class IntakeLocal implements AutoCloseable {
                   INTAKE_LOCAL_WRITE_KEY=%s
                   INTAKE_LOCAL_API_KEY=%s
                 Press Ctrl-C to stop.
-                """, (System.nanoTime() - t0) / 1_000_000, stack.baseUrl(), stack.baseUrl(), stack.dynamoEndpoint(),
+                """, (System.nanoTime() - t0) / 1_000_000, stack.baseUrl(), stack.baseUrl(), stack.baseUrl(), stack.dynamoEndpoint(),
                 options.dataDir() == null ? "in memory" : options.dataDir().toAbsolutePath(),
                 stack.services.config.sqsEndpoint(), stack.demoFormId(), d.workspaceId(), d.siteId(), d.trackKey(), d.writeKey(), d.apiKey());
         stopped.await();
