@@ -259,7 +259,7 @@ public final class IntakeLocal implements AutoCloseable {
     /** The events queue's {@code maxReceiveCount}: the campaign trigger's last try. */
     private static int maxReceives(Template t) {
         return t.queues().values().stream()
-                .map(q -> q.path("Properties").path("RedrivePolicy").path("maxReceiveCount").asInt(0))
+                .map(q -> q.path("RedrivePolicy").path("maxReceiveCount").asInt(0))
                 .filter(n -> n > 0).findFirst().orElse(8);
     }
 

@@ -59,7 +59,7 @@ class TemplateTest {
     void campaignTriggerMaxReceives_equalsTheEventsQueuesMaxReceiveCount() {
         var trigger = TEMPLATE.functions().get("CampaignTriggerFunction");
         int queue = TEMPLATE.queues().get(trigger.sqsQueues().getFirst())
-                .path("Properties").path("RedrivePolicy").path("maxReceiveCount").asInt();
+                .path("RedrivePolicy").path("maxReceiveCount").asInt();
         assertTrue(queue > 1);
         assertEquals(Integer.toString(queue), trigger.environment().get("INTAKE_MAX_RECEIVES"),
                 "the trigger's last attempt must be the queue's last receive, or failures never reach the DLQ as failed");
