@@ -1,5 +1,7 @@
 package dev.intake.json;
 
+import static dev.intake.json.BodyFields.*;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,7 +13,6 @@ import dev.intake.application.ManageCampaigns.TriggerDraft;
 import dev.intake.domain.Campaign;
 import dev.intake.domain.CampaignAction;
 import dev.intake.domain.Delivery;
-import dev.intake.domain.IntakeException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -110,14 +111,14 @@ public final class CampaignJson {
 
     public static CampaignDraft parseDraft(JsonNode body) {
         knownKeys(body, CAMPAIGN_KEYS, "");
-        return new CampaignDraft(text(body, "name", "name"), trigger(body.get("trigger")), actions(body.get("actions")),
+        return new CampaignDraft(text(body, "name"), trigger(body.get("trigger")), actions(body.get("actions")),
                 bool(body, "enabled"));
     }
 
     /** Like {@link #parseDraft}; members left out or {@code null} stay as they are. */
     public static CampaignPatch parsePatch(JsonNode body) {
         knownKeys(body, CAMPAIGN_KEYS, "");
-        return new CampaignPatch(text(body, "name", "name"), trigger(body.get("trigger")), actions(body.get("actions")),
+        return new CampaignPatch(text(body, "name"), trigger(body.get("trigger")), actions(body.get("actions")),
                 bool(body, "enabled"));
     }
 
@@ -165,23 +166,5 @@ public final class CampaignJson {
         Set<String> out = new TreeSet<>(a);
         out.addAll(b);
         return out;
-    }
-
-    private static String text(JsonNode o, String key, String path) {
-        JsonNode n = o.get(key);
-        if (n == null || n.isNull()) return null;
-        if (!n.isTextual()) throw invalid("'" + path + "' must be a string", path);
-        return n.textValue();
-    }
-
-    private static Boolean bool(JsonNode o, String key) {
-        JsonNode n = o.get(key);
-        if (n == null || n.isNull()) return null;
-        if (!n.isBoolean()) throw invalid("'" + key + "' must be true or false", key);
-        return n.booleanValue();
-    }
-
-    private static IntakeException.Invalid invalid(String message, String field) {
-        return new IntakeException.Invalid("invalid_body", message, List.of(field));
     }
 }

@@ -1,5 +1,7 @@
 package dev.intake.json;
 
+import static dev.intake.json.BodyFields.*;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,7 +14,6 @@ import dev.intake.domain.Field;
 import dev.intake.domain.FieldType;
 import dev.intake.domain.Form;
 import dev.intake.domain.FormSettings;
-import dev.intake.domain.IntakeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -95,9 +96,9 @@ public final class FormJson {
                 throw invalid("Unknown setting '" + k + "'. Known settings: " + String.join(", ", SETTINGS_KEYS.stream().sorted().toList()), "settings." + k);
             }
         });
-        return new FormSettings(textOf(o, "redirectUrl"), textOf(o, "successMessage"),
+        return new FormSettings(text(o, "redirectUrl"), text(o, "successMessage"),
                 strings(o.get("allowedOrigins"), "settings.allowedOrigins"),
-                strings(o.get("redirectHosts"), "settings.redirectHosts"), textOf(o, "honeypotField"),
+                strings(o.get("redirectHosts"), "settings.redirectHosts"), text(o, "honeypotField"),
                 captcha(o.get("captcha")));
     }
 
@@ -105,18 +106,18 @@ public final class FormJson {
     private static CaptchaSettings captcha(JsonNode o) {
         if (o == null || o.isNull()) return null;
         if (!o.isObject()) throw invalid("'settings.captcha' must be an object", "settings.captcha");
-        String provider = textOf(o, "provider");
+        String provider = text(o, "provider");
         if (provider == null) throw invalid("'settings.captcha.provider' is required", "settings.captcha.provider");
-        return new CaptchaSettings(CaptchaSettings.Provider.parse(provider), textOf(o, "secret"));
+        return new CaptchaSettings(CaptchaSettings.Provider.parse(provider), text(o, "secret"));
     }
 
     public static FormDraft parseDraft(JsonNode body) {
-        return new FormDraft(textOf(body, "name"), drafts(body.get("fields")), parseSettings(body.get("settings")),
+        return new FormDraft(text(body, "name"), drafts(body.get("fields")), parseSettings(body.get("settings")),
                 bool(body, "doubleOptIn"));
     }
 
     public static FormPatch parsePatch(JsonNode body) {
-        return new FormPatch(textOf(body, "name"), drafts(body.get("fields")), parseSettings(body.get("settings")),
+        return new FormPatch(text(body, "name"), drafts(body.get("fields")), parseSettings(body.get("settings")),
                 bool(body, "doubleOptIn"));
     }
 
@@ -126,27 +127,12 @@ public final class FormJson {
         List<FieldDraft> out = new ArrayList<>();
         for (JsonNode o : a) {
             if (!o.isObject()) throw invalid("Each entry of 'fields' must be an object", "fields");
-            out.add(new FieldDraft(textOf(o, "id"), textOf(o, "name"), textOf(o, "type"), textOf(o, "label"),
+            out.add(new FieldDraft(text(o, "id"), text(o, "name"), text(o, "type"), text(o, "label"),
                     bool(o, "required"), o.has("options") ? strings(o.get("options"), "options") : null,
-                    textOf(o, "placeholder"), textOf(o, "attribute")));
+                    text(o, "placeholder"), text(o, "attribute")));
         }
         return out;
     }
-
-    private static String textOf(JsonNode o, String key) {
-        JsonNode n = o.get(key);
-        if (n == null || n.isNull()) return null;
-        if (!n.isTextual()) throw invalid("'" + key + "' must be a string", key);
-        return n.textValue();
-    }
-
-    private static Boolean bool(JsonNode o, String key) {
-        JsonNode n = o.get(key);
-        if (n == null || n.isNull()) return null;
-        if (!n.isBoolean()) throw invalid("'" + key + "' must be true or false", key);
-        return n.booleanValue();
-    }
-
     private static List<String> strings(JsonNode a, String name) {
         if (a == null || a.isNull()) return List.of();
         if (!a.isArray()) throw invalid("'" + name + "' must be an array of strings", name);
@@ -156,9 +142,5 @@ public final class FormJson {
             out.add(n.textValue());
         }
         return out;
-    }
-
-    private static IntakeException.Invalid invalid(String message, String field) {
-        return new IntakeException.Invalid("invalid_body", message, List.of(field));
     }
 }
