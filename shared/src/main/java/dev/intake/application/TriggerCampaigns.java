@@ -101,6 +101,7 @@ public final class TriggerCampaigns {
         boolean last = receiveCount >= settings.maxReceives();
         boolean retry = false;
         List<Delivery> results = new ArrayList<>();
+        Map<String, Object> eventContext = null; // read once per event, and only when an action will run
         for (Campaign c : due) {
             Instant now = clock.instant();
             switch (deliveries.claim(c.id(), event, now, now.plus(LEASE))) {
@@ -110,7 +111,8 @@ public final class TriggerCampaigns {
                     retry = true;
                 }
                 case DeliveryStore.Claim.Granted granted -> {
-                    Attempt attempt = run(c, event, granted.delivery(), last);
+                    if (eventContext == null) eventContext = context(event);
+                    Attempt attempt = run(c, event, granted.delivery(), eventContext, last);
                     // A lost lease means a later attempt took over: let it, and look again after the backoff.
                     if (!deliveries.finish(granted.delivery(), attempt.result())) retry = true;
                     results.add(attempt.result());
@@ -130,8 +132,9 @@ public final class TriggerCampaigns {
     /** An attempt's result, and whether an action failed in a way a retry may fix (even when this was the last try). */
     private record Attempt(Delivery result, boolean transientFailure) {}
 
-    private Attempt run(Campaign c, DomainEvent event, Delivery claimed, boolean last) {
-        Map<String, Object> context = context(c, event);
+    private Attempt run(Campaign c, DomainEvent event, Delivery claimed, Map<String, Object> eventContext, boolean last) {
+        Map<String, Object> context = new LinkedHashMap<>(eventContext);
+        context.put("campaign", Map.of("id", c.id(), "name", c.name()));
         List<Delivery.ActionResult> results = new ArrayList<>();
         Integer responseCode = claimed.responseCode();
         boolean transientFailure = false;
@@ -199,7 +202,9 @@ public final class TriggerCampaigns {
                     yield new Delivery.ActionResult(e.type(), f.permanent() ? Delivery.Status.FAILED : Delivery.Status.RETRYING, null,
                             f.getMessage(), at);
                 } catch (IllegalArgumentException bad) {
-                    yield new Delivery.ActionResult(e.type(), Delivery.Status.FAILED, null, "not a valid address: " + to, at);
+                    // The address stays out of the message: errors are logged, and an address is personal data.
+                    yield new Delivery.ActionResult(e.type(), Delivery.Status.FAILED, null,
+                            "the message could not be built: an address or header is not valid", at);
                 }
             }
         };
@@ -221,8 +226,8 @@ public final class TriggerCampaigns {
                 new Campaign.Trigger(Campaign.Trigger.FORM_SUBMITTED, f.formId(), null), List.of(mail), true, at, at));
     }
 
-    /** What templates can use: {@code person}, {@code data}, {@code event}, {@code form} and {@code campaign}. */
-    private Map<String, Object> context(Campaign c, DomainEvent event) {
+    /** What templates can use, but {@code campaign}: {@code person}, {@code data}, {@code event} and {@code form}. */
+    private Map<String, Object> context(DomainEvent event) {
         Map<String, Object> person = new LinkedHashMap<>();
         Optional<Person> found = event.personId() == null ? Optional.empty() : people.find(event.workspaceId(), event.personId());
         found.ifPresent(p -> {
@@ -255,7 +260,6 @@ public final class TriggerCampaigns {
                 if (found.isEmpty() && t.userId() != null) person.put("id", t.userId());
             }
         }
-        return Map.of("person", person, "data", data, "event", ev, "form", form,
-                "campaign", Map.of("id", c.id(), "name", c.name()));
+        return Map.of("person", person, "data", data, "event", ev, "form", form);
     }
 }
