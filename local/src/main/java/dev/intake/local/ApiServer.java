@@ -27,13 +27,16 @@ import java.util.function.Function;
 /**
  * API Gateway on loopback: matches each request against the template's routes, turns it into the REST
  * API (payload 1.0) event the deployed stack would send, with the caller's address as
- * {@code requestContext.identity.sourceIp}, and calls the function's handler in this JVM.
+ * {@code requestContext.identity.sourceIp}, runs the route's authorizer and API-key check ({@link RouteGuard}),
+ * and calls the function's handler in this JVM.
  */
 final class ApiServer implements AutoCloseable {
     /** API Gateway's own limit on a request body. */
     static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-    record Binding(Template.Route route, Function<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler) {}
+    /** A route, its function, what guards it ({@code guard} is null for an open route), and its API. */
+    record Binding(Template.Route route, Function<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler, RouteGuard guard,
+                   Template.Api api) {}
 
     private final HttpServer server;
     private final ExecutorService pool;
@@ -99,7 +102,14 @@ final class ApiServer implements AutoCloseable {
                         "{\"error\":{\"code\":\"payload_too_large\",\"message\":\"The body is over 10 MB\"}}".getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            APIGatewayProxyResponseEvent res = match.handler().apply(event(ex, match.route(), params, body));
+            boolean binary = match.api().binaryBody(ex.getRequestHeaders().getFirst("Content-Type"));
+            APIGatewayProxyRequestEvent event = event(ex, match.route(), params, body, binary);
+            RouteGuard.Answer refused = match.guard() == null ? null : match.guard().check(event);
+            if (refused != null) {
+                write(ex, refused.status(), refused.headers(), refused.body().getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            APIGatewayProxyResponseEvent res = match.handler().apply(event);
             Map<String, String> headers = res.getHeaders() == null ? Map.of() : res.getHeaders();
             byte[] out = res.getBody() == null ? new byte[0]
                     : Boolean.TRUE.equals(res.getIsBase64Encoded()) ? Base64.getDecoder().decode(res.getBody())
@@ -112,7 +122,12 @@ final class ApiServer implements AutoCloseable {
         }
     }
 
-    private static APIGatewayProxyRequestEvent event(HttpExchange ex, Template.Route route, Map<String, String> params, byte[] body) {
+    /**
+     * The proxy event of a request. The body is base64-encoded when the API lists its Content-Type as binary (as
+     * API Gateway does), and also when it is gzip or not UTF-8, which a deployed API would corrupt as text.
+     */
+    private static APIGatewayProxyRequestEvent event(HttpExchange ex, Template.Route route, Map<String, String> params, byte[] body,
+                                                     boolean binary) {
         Map<String, String> headers = new LinkedHashMap<>();
         Map<String, List<String>> multiHeaders = new LinkedHashMap<>();
         ex.getRequestHeaders().forEach((k, v) -> {
@@ -133,8 +148,9 @@ final class ApiServer implements AutoCloseable {
             }
         }
         String sourceIp = ex.getRemoteAddress().getAddress().getHostAddress();
+        // identity.apiKey is the usage-plan key, which only a guarded route has (RouteGuard sets it).
         var identity = new APIGatewayProxyRequestEvent.RequestIdentity().withSourceIp(sourceIp)
-                .withUserAgent(headers.get("User-Agent")).withApiKey(firstHeader(ex, "x-api-key"));
+                .withUserAgent(headers.get("User-Agent"));
         var context = new APIGatewayProxyRequestEvent.ProxyRequestContext()
                 .withRequestId(UUID.randomUUID().toString()).withStage("local").withResourcePath(route.path())
                 .withHttpMethod(route.method()).withPath(ex.getRequestURI().getRawPath()).withIdentity(identity)
@@ -148,7 +164,7 @@ final class ApiServer implements AutoCloseable {
                 .withRequestContext(context);
         if (body.length > 0) {
             String text = utf8(body);
-            if (text == null || "gzip".equalsIgnoreCase(headers.getOrDefault("Content-Encoding", ""))) {
+            if (binary || text == null || "gzip".equalsIgnoreCase(headers.getOrDefault("Content-Encoding", ""))) {
                 event.withBody(Base64.getEncoder().encodeToString(body)).withIsBase64Encoded(true);
             } else {
                 event.withBody(text).withIsBase64Encoded(false);
@@ -175,10 +191,6 @@ final class ApiServer implements AutoCloseable {
             }
         }
         return true;
-    }
-
-    private static String firstHeader(HttpExchange ex, String name) {
-        return ex.getRequestHeaders().getFirst(name);
     }
 
     private static String decode(String s) {

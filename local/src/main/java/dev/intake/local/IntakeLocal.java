@@ -2,6 +2,7 @@ package dev.intake.local;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
@@ -84,7 +85,9 @@ public final class IntakeLocal implements AutoCloseable {
                 maxReceives(template));
         IntakeConfig config = new IntakeConfig("us-east-1", dynamoEndpoint, sqsEndpoint, bootstrap.tables(),
                 queueUrls.get(Template.logicalId(template.globalEnvironment().getOrDefault("EVENTS_QUEUE_URL", "EventsQueue"))))
-                .withSettings(signingSecret(options.dataDir()), "http://127.0.0.1:" + api.port(), delivery);
+                .withSettings(signingSecret(options.dataDir()), "http://127.0.0.1:" + api.port(), delivery)
+                // No API Gateway here: API keys get usage keys that nothing meters (RouteGuard accepts any).
+                .withUsagePlanId(null);
         services = Services.create(config, AwsClients.dynamo(config, capacity));
         demo = demoWorkspace(services);
         demoFormId = demoForm(services, demo.workspaceId());
@@ -92,9 +95,15 @@ public final class IntakeLocal implements AutoCloseable {
         List<ApiServer.Binding> bindings = new ArrayList<>();
         DynamoDbStreamsClient streams = AwsClients.dynamoStreams(bootstrap);
         Map<String, String> tables = tableNames(template);
+        Map<String, Object> handlers = new LinkedHashMap<>();
+        for (Template.Function f : template.functions().values()) handlers.put(f.logicalId(), instantiate(f.handlerClass(), services));
         for (Template.Function f : template.functions().values()) {
-            Object handler = instantiate(f.handlerClass(), services);
-            for (Template.Route route : f.routes()) bindings.add(new ApiServer.Binding(route, apiHandler(handler, capacity)));
+            Object handler = handlers.get(f.logicalId());
+            for (Template.Route route : f.routes()) {
+                RouteGuard guard = route.auth().open() ? null : new RouteGuard(template.apis().get(route.api()), route.auth(),
+                        route.auth().authorizerFunction() == null ? null : authorizerHandler(handlers.get(route.auth().authorizerFunction())));
+                bindings.add(new ApiServer.Binding(route, apiHandler(handler, capacity), guard, template.apis().get(route.api())));
+            }
             for (String queue : f.sqsQueues()) {
                 String url = queueUrls.get(queue);
                 String arn = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
@@ -292,6 +301,13 @@ public final class IntakeLocal implements AutoCloseable {
     }
 
     public static final String CAPACITY_HEADER = "X-Intake-Capacity";
+
+    /** A Lambda REQUEST authorizer, called in this JVM; its answer goes to {@link RouteGuard} as returned. */
+    @SuppressWarnings("unchecked")
+    private static java.util.function.Function<APIGatewayCustomAuthorizerEvent, Object> authorizerHandler(Object h) {
+        var handler = (RequestHandler<APIGatewayCustomAuthorizerEvent, ?>) h;
+        return e -> handler.handleRequest(e, LocalContext.INSTANCE);
+    }
 
     @SuppressWarnings("unchecked")
     private static java.util.function.Function<DynamodbEvent, StreamsEventResponse> streamHandler(Object h) {

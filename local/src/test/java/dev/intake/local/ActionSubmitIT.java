@@ -749,7 +749,8 @@ class ActionSubmitIT {
         Instant now = Instant.now();
         TestStack.get().services().workspaces.create(
                 new Workspace(s.workspaceId(), "Action IT", s.siteId(), now, redirectHosts, autoRegister),
-                List.of(Credential.of(s.apiKey(), CredentialKind.API_KEY, s.workspaceId(), now),
+                List.of(Credential.of(s.apiKey(), CredentialKind.API_KEY, s.workspaceId(), now)
+                                .withUsageKey(TestStack.get().services().usageKeys.register(s.workspaceId(), Credential.prefixOf(s.apiKey()))),
                         Credential.of(s.trackKey(), CredentialKind.TRACK_KEY, s.workspaceId(), now),
                         Credential.of(s.writeKey(), CredentialKind.WRITE_KEY, s.workspaceId(), now)));
         return s;

@@ -15,6 +15,10 @@ import dev.intake.domain.Form;
 import dev.intake.domain.FormSettings;
 import dev.intake.domain.FormStatus;
 import dev.intake.domain.IntakeException;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
+import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
+import dev.intake.functions.admin.AdminHandler;
+import dev.intake.functions.authorizer.KeyAuthorizerHandler;
 import dev.intake.functions.forms.FormsHandler;
 import dev.intake.functions.people.PeopleHandler;
 import dev.intake.functions.submissions.SubmissionsHandler;
@@ -208,6 +212,64 @@ class HandlerEventsIT {
                 services.campaigns.delete(WS, "cmp_SampleRelay");
             }
         }
+    }
+
+    @Test
+    void authorizerRequestEvent_allowsTheDemoKey_andDeniesWithoutOne() throws Exception {
+        var services = TestStack.get().services();
+        var handler = new KeyAuthorizerHandler(services);
+        APIGatewayCustomAuthorizerEvent event = EventLoader.loadAPIGatewayCustomAuthorizerEvent("../events/authorizer-request.json");
+
+        IamPolicyResponseV1 allowed = handler.handleRequest(event, null);
+
+        assertEquals(WS, allowed.getPrincipalId());
+        assertEquals(Map.of("workspaceId", WS), allowed.getContext());
+        var demoKey = services.workspaces.findCredential(dev.intake.domain.Ids.sha256("sk_live_local_demo")).orElseThrow();
+        assertEquals(demoKey.usageKey().value(), allowed.getUsageIdentifierKey());
+        JsonNode sent = lambdaRuntimeJson(allowed);
+        assertEquals(WS, sent.path("principalId").asText());
+        assertEquals(demoKey.usageKey().value(), sent.path("usageIdentifierKey").asText());
+        assertEquals("2012-10-17", sent.path("policyDocument").path("Version").asText());
+        JsonNode statement = sent.path("policyDocument").path("Statement").get(0);
+        assertEquals("execute-api:Invoke", statement.path("Action").asText());
+        assertEquals("Allow", statement.path("Effect").asText());
+        assertEquals("arn:aws:execute-api:us-east-1:123456789012:abc123defg/prod/*/*", statement.path("Resource").get(0).asText());
+        assertEquals(WS, sent.path("context").path("workspaceId").asText());
+
+        event.setHeaders(Map.of("Accept", "application/json"));
+        JsonNode denied = lambdaRuntimeJson(handler.handleRequest(event, null));
+        assertEquals("Deny", denied.path("policyDocument").path("Statement").get(0).path("Effect").asText());
+        assertTrue(denied.path("context").path("message").asText().startsWith("Missing API key"), denied.toString());
+        assertTrue(denied.path("usageIdentifierKey").isNull() || denied.path("usageIdentifierKey").isMissingNode(), denied.toString());
+        event.setHeaders(Map.of("x-api-key", "sk_live_unknown"));
+        assertEquals("Invalid or revoked API key", handler.handleRequest(event, null).getContext().get("message"));
+    }
+
+    /** The JSON the Lambda Java runtime makes of a handler's answer (its serializer for classes outside its event list). */
+    private static JsonNode lambdaRuntimeJson(IamPolicyResponseV1 answer) throws Exception {
+        var out = new java.io.ByteArrayOutputStream();
+        var serializers = com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers.class;
+        var serializer = com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers
+                .isLambdaSupportedEvent(IamPolicyResponseV1.class.getName())
+                ? com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers.serializerFor(IamPolicyResponseV1.class, serializers.getClassLoader())
+                : com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory.getInstance().getSerializer(IamPolicyResponseV1.class);
+        serializer.toJson(answer, out);
+        return Json.MAPPER.readTree(out.toByteArray());
+    }
+
+    @Test
+    void adminCreateWorkspaceEvent_createsAWorkspaceWhoseApiKeyWorks() {
+        var services = TestStack.get().services();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> event = EventLoader.loadEvent("../events/admin-create-workspace.json", Map.class);
+
+        Map<String, Object> out = new AdminHandler(services).handleRequest(event, null);
+
+        String ws = (String) out.get("workspaceId");
+        assertEquals("Acme", services.workspaces.find(ws).orElseThrow().name());
+        for (String secret : List.of("siteId", "trackKey", "writeKey", "apiKey")) assertNotNull(out.get(secret), secret);
+        var res = Http.send("GET", "/api/workspaces/" + ws + "/forms", null, "Authorization", "Bearer " + out.get("apiKey"));
+        assertEquals(200, res.statusCode(), res.body());
     }
 
     /** A campaign with one webhook action to {@code url}. */

@@ -37,11 +37,18 @@ class TemplateTest {
         }
     }
 
+    /** Functions that operators invoke themselves ({@code sam remote invoke}), so they have no event source. */
+    static final java.util.Set<String> INVOKED_DIRECTLY = java.util.Set.of("AdminFunction");
+
     @Test
     void routes_areUniqueAndEveryFunctionHasAnEventSource() {
         var seen = new java.util.HashSet<String>();
+        var authorizers = new java.util.HashSet<String>();
+        TEMPLATE.apis().values().forEach(api -> authorizers.addAll(api.authorizers().values()));
         for (Template.Function f : TEMPLATE.functions().values()) {
-            assertFalse(f.routes().isEmpty() && f.sqsQueues().isEmpty() && f.streams().isEmpty(), f.logicalId() + " has no event source");
+            boolean noSource = f.routes().isEmpty() && f.sqsQueues().isEmpty() && f.streams().isEmpty();
+            assertEquals(noSource, authorizers.contains(f.logicalId()) || INVOKED_DIRECTLY.contains(f.logicalId()),
+                    f.logicalId() + ": only an authorizer or a function invoked directly has no event source");
             for (Template.Route r : f.routes()) assertTrue(seen.add(r.method() + " " + r.path()), "duplicate route " + r);
             f.sqsQueues().forEach(q -> assertTrue(TEMPLATE.queues().containsKey(q), "unknown queue " + q));
         }
@@ -65,10 +72,63 @@ class TemplateTest {
                 "the trigger's last attempt must be the queue's last receive, or failures never reach the DLQ as failed");
     }
 
+    /** Every function has a sample event in events/ named after its module: {@code functions/forms} → {@code forms*.json}. */
     @Test
     void sampleEvents_existForEveryFunction() throws Exception {
+        List<String> events;
         try (var files = Files.list(Path.of("../events"))) {
-            assertTrue(files.filter(p -> p.toString().endsWith(".json")).count() >= TEMPLATE.functions().size());
+            events = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).toList();
+        }
+        for (Template.Function f : TEMPLATE.functions().values()) {
+            assertNotNull(f.codeUri(), f.logicalId());
+            String module = Path.of(f.codeUri()).getFileName().toString();
+            assertTrue(events.stream().anyMatch(n -> n.equals(module + ".json") || n.startsWith(module + "-")),
+                    f.logicalId() + " has no events/" + module + "*.json");
+        }
+    }
+
+    /** The routes anyone may call: the public submit, the action URL and its pages, and the tracking calls (write key). */
+    static final java.util.Set<String> PUBLIC_FUNCTIONS = java.util.Set.of("SubmitFunction", "ActionFunction", "TrackFunction");
+
+    @Test
+    void managementRoutes_haveTheKeyAuthorizerAndNeedAnApiKey_andOnlySubmitActionAndTrackAreOpen() {
+        var api = TEMPLATE.apis().get("IntakeApi");
+        assertEquals(Template.KeySource.AUTHORIZER, api.keySource());
+        assertEquals(Map.of("KeyAuthorizer", "AuthorizerFunction"), api.authorizers());
+        var guarded = new Template.Auth("AuthorizerFunction", true);
+        int open = 0;
+        int management = 0;
+        for (Template.Function f : TEMPLATE.functions().values()) {
+            for (Template.Route r : f.routes()) {
+                assertEquals("IntakeApi", r.api(), r.toString());
+                if (PUBLIC_FUNCTIONS.contains(f.logicalId())) {
+                    assertEquals(Template.Auth.NONE, r.auth(), f.logicalId() + " " + r);
+                    open++;
+                } else {
+                    assertEquals(guarded, r.auth(), f.logicalId() + " " + r);
+                    management++;
+                }
+            }
+        }
+        assertTrue(open > 0 && management > 0, open + " open, " + management + " management routes");
+        PUBLIC_FUNCTIONS.forEach(f -> assertFalse(TEMPLATE.functions().get(f).routes().isEmpty(), f));
+    }
+
+    @Test
+    void gatewayResponses_showTheAuthorizersMessageOnDenyAndTheStatusesTheApiPromises() {
+        var responses = TEMPLATE.apis().get("IntakeApi").gatewayResponses();
+        assertEquals(401, responses.get("ACCESS_DENIED").statusCode());
+        assertTrue(responses.get("ACCESS_DENIED").template().contains("$context.authorizer.message"));
+        assertEquals(401, responses.get("UNAUTHORIZED").statusCode());
+        assertEquals(403, responses.get("INVALID_API_KEY").statusCode());
+        assertEquals(429, responses.get("QUOTA_EXCEEDED").statusCode());
+        assertEquals(429, responses.get("THROTTLED").statusCode());
+        var denied = RouteGuard.render(responses, "ACCESS_DENIED", Map.of("message", "Invalid or revoked API key"));
+        assertEquals(401, denied.status());
+        assertEquals("{\"error\":{\"code\":\"unauthorized\",\"message\":\"Invalid or revoked API key\"}}", denied.body());
+        for (var type : List.of("UNAUTHORIZED", "INVALID_API_KEY", "QUOTA_EXCEEDED", "THROTTLED")) {
+            var template = responses.get(type).template();
+            assertFalse(Http.parse(template).path("error").path("message").asText().isBlank(), type);
         }
     }
 
@@ -79,6 +139,139 @@ class TemplateTest {
         assertEquals("frm_1", params.get("formId"));
         assertFalse(ApiServer.matches("/api/forms/{formId}/submit", "/api/forms//submit", new java.util.HashMap<>()));
         assertFalse(ApiServer.matches("/api/forms/{formId}/submit", "/api/forms/a/b/submit", new java.util.HashMap<>()));
+    }
+
+    /** The emulated setup: a REQUEST authorizer without caching, by default on every route, with an API key. */
+    private static final String GUARDED_API = """
+            ApiKeySourceType: AUTHORIZER
+            Auth:
+              DefaultAuthorizer: Keys
+              ApiKeyRequired: true
+              Authorizers:
+                Keys:
+                  FunctionPayloadType: REQUEST
+                  FunctionArn: !Ref Guard.Alias
+                  Identity: {ReauthorizeEvery: 0}
+            GatewayResponses:
+              ACCESS_DENIED:
+                StatusCode: 401
+                ResponseParameters:
+                  Headers: {Access-Control-Allow-Origin: "'*'"}
+                ResponseTemplates:
+                  application/json: '{"message":"$context.authorizer.message","error":$context.error.messageString}'
+            """;
+
+    /** Api {@code Api} with {@code apiProperties}, authorizer function {@code Guard}, and {@code GET /things} with {@code eventProperties}. */
+    private static Template apiTemplate(String apiProperties, String eventProperties) {
+        String yaml = """
+                Resources:
+                  Api:
+                    Type: AWS::Serverless::Api
+                    Properties:
+                      StageName: prod
+                %s
+                  Guard:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: example.Guard::handleRequest
+                  Things:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: example.Things::handleRequest
+                      Events:
+                        Get:
+                          Type: Api
+                          Properties:
+                            Path: /things
+                            Method: get
+                %s
+                """.formatted(apiProperties.stripIndent().indent(6).stripTrailing(), eventProperties.stripIndent().indent(12).stripTrailing());
+        try {
+            return Template.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Template.Auth thingsAuth(Template t) {
+        return t.functions().get("Things").routes().getFirst().auth();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"!Ref Guard.Alias", "!GetAtt Guard.Arn", "!GetAtt [Guard, Arn]", "{\"Fn::GetAtt\": [Guard, Arn]}", "{Ref: Guard.Alias}"})
+    void authorizer_functionArnInEveryForm_namesTheFunction(String arn) {
+        Template t = apiTemplate(GUARDED_API.replace("!Ref Guard.Alias", arn), "RestApiId: !Ref Api");
+        assertEquals(new Template.Auth("Guard", true), thingsAuth(t));
+        assertEquals(Map.of("Keys", "Guard"), t.apis().get("Api").authorizers());
+    }
+
+    @Test
+    void routeAuth_comesFromTheApiUnlessTheEventOverridesIt() {
+        assertEquals(new Template.Auth("Guard", true), thingsAuth(apiTemplate(GUARDED_API, "RestApiId: !Ref Api")));
+        assertEquals(Template.Auth.NONE, thingsAuth(apiTemplate(GUARDED_API, "RestApiId: !Ref Api\nAuth: {Authorizer: NONE, ApiKeyRequired: false}")));
+        assertEquals(new Template.Auth("Guard", false), thingsAuth(apiTemplate(GUARDED_API, "RestApiId: !Ref Api\nAuth: {ApiKeyRequired: false}")));
+        assertEquals(new Template.Auth(null, true), thingsAuth(apiTemplate(GUARDED_API, "RestApiId: !Ref Api\nAuth: {Authorizer: NONE}")));
+        assertEquals(Template.Auth.NONE, thingsAuth(apiTemplate("Description: no auth", "RestApiId: !Ref Api")));
+        assertEquals(Template.Auth.NONE, thingsAuth(apiTemplate(GUARDED_API, "")), "no RestApiId: SAM's implicit API");
+
+        var api = apiTemplate(GUARDED_API, "RestApiId: !Ref Api").apis().get("Api");
+        var denied = api.gatewayResponses().get("ACCESS_DENIED");
+        assertEquals(new Template.GatewayResponse(401, Map.of("Access-Control-Allow-Origin", "*"),
+                "{\"message\":\"$context.authorizer.message\",\"error\":$context.error.messageString}"), denied);
+        var answer = RouteGuard.render(api.gatewayResponses(), "ACCESS_DENIED", Map.of("message", "nope"));
+        assertEquals(new RouteGuard.Answer(401, Map.of("Content-Type", "application/json", "Access-Control-Allow-Origin", "*"),
+                "{\"message\":\"nope\",\"error\":\"User is not authorized to access this resource with an explicit deny\"}"), answer);
+        assertEquals(new RouteGuard.Answer(403, Map.of("Content-Type", "application/json"), "{\"message\":\"Forbidden\"}"),
+                RouteGuard.render(api.gatewayResponses(), "INVALID_API_KEY", Map.of()), "API Gateway's own response where the API has none");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "FunctionPayloadType: REQUEST|FunctionPayloadType: TOKEN",
+            "      FunctionPayloadType: REQUEST\n|",
+            "Identity: {ReauthorizeEvery: 0}|Identity: {ReauthorizeEvery: 300}",
+            "      Identity: {ReauthorizeEvery: 0}\n|",
+            "Identity: {ReauthorizeEvery: 0}|Identity: {ReauthorizeEvery: 0, Headers: [Authorization]}",
+            "Identity: {ReauthorizeEvery: 0}|Identity: {ReauthorizeEvery: 0}\n      UserPoolArn: arn:aws:cognito-idp:x",
+            "!Ref Guard.Alias|!Sub arn:aws:lambda:${AWS::Region}:1:function:guard",
+            "!Ref Guard.Alias|!Ref Guard",
+            "!Ref Guard.Alias|!GetAtt Missing.Arn",
+            "DefaultAuthorizer: Keys|DefaultAuthorizer: Other",
+            "DefaultAuthorizer: Keys|DefaultAuthorizer: AWS_IAM",
+            "ApiKeyRequired: true|ApiKeyRequired: maybe",
+            "ApiKeyRequired: true|ApiKeyRequired: true\n  ResourcePolicy: {IpRangeBlacklist: [10.0.0.0/8]}",
+            "ApiKeyRequired: true|ApiKeyRequired: true\n  UsagePlan: {CreateUsagePlan: PER_API}",
+            "ApiKeySourceType: AUTHORIZER|ApiKeySourceType: QUERY",
+            "ACCESS_DENIED:|ACCESS_DENYED:",
+            "\"'*'\"|method.request.header.Origin",
+            "ResponseParameters:|ResponseParameters:\n      Paths: {id: \"'1'\"}",
+            "$context.authorizer.message|$context.requestId",
+            "application/json:|text/html:"})
+    void apiAuth_whenTheLocalStackCannotEmulateIt_isRefused(String replacement) {
+        String[] r = replacement.split("\\|", 2);
+        assertTrue(GUARDED_API.contains(r[0]), r[0]);
+        var e = assertThrows(IllegalArgumentException.class, () -> apiTemplate(GUARDED_API.replace(r[0], r[1]), "RestApiId: !Ref Api"));
+        assertTrue(e.getMessage().startsWith("template.yaml, Api"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "RestApiId: !Ref Api\nAuth: {Authorizer: Other}",
+            "RestApiId: !Ref Api\nAuth: {Authorizer: AWS_IAM}",
+            "RestApiId: !Ref Api\nAuth: {Authorizer: Keys, AuthorizationScopes: [read]}",
+            "RestApiId: !Ref Api\nAuth: {ApiKeyRequired: sometimes}",
+            "RestApiId: !Ref Api\nAuth: {ResourcePolicy: {SourceVpcBlacklist: [vpc-1]}}",
+            "RestApiId: !Ref Elsewhere"})
+    void eventAuth_whenTheLocalStackCannotEmulateIt_isRefused(String event) {
+        var e = assertThrows(IllegalArgumentException.class, () -> apiTemplate(GUARDED_API, event));
+        assertTrue(e.getMessage().startsWith("template.yaml, Things"), e.getMessage());
+    }
+
+    @Test
+    void globalApiAuth_isRefused() {
+        var yaml = "Globals:\n  Api:\n    Auth: {ApiKeyRequired: true}\nResources: {}\n";
+        var e = assertThrows(IllegalArgumentException.class, () -> Template.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))));
+        assertTrue(e.getMessage().contains("Globals.Api"), e.getMessage());
     }
 
     /** A template with one stream-triggered function per event given, over table {@code Subs}. */

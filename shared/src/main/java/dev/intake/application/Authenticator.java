@@ -17,13 +17,20 @@ public final class Authenticator {
 
     /** Returns the workspace id of a live management API key, or throws {@code Unauthorized}. */
     public String workspaceForApiKey(String presented) {
+        return liveApiKey(presented).workspaceId();
+    }
+
+    /**
+     * The stored credential of a live management API key, or {@code Unauthorized} with the message the caller
+     * sees (the request authorizer and the handlers give the same one).
+     */
+    public Credential liveApiKey(String presented) {
         if (presented == null || presented.isBlank()) {
             throw new IntakeException.Unauthorized("Missing API key: send 'Authorization: Bearer sk_…' or 'x-api-key: sk_…'");
         }
-        Credential c = workspaces.findCredential(Ids.sha256(presented.trim()))
+        return workspaces.findCredential(Ids.sha256(presented.trim()))
                 .filter(k -> k.kind() == CredentialKind.API_KEY && !k.revoked())
                 .orElseThrow(() -> new IntakeException.Unauthorized("Invalid or revoked API key"));
-        return c.workspaceId();
     }
 
     /** The workspace of a tracking write key (Basic {@code write_key:}, or {@code writeKey} in the body). */

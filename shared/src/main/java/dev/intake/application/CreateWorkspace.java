@@ -1,5 +1,6 @@
 package dev.intake.application;
 
+import dev.intake.application.port.UsageKeys;
 import dev.intake.application.port.WorkspaceStore;
 import dev.intake.domain.Credential;
 import dev.intake.domain.CredentialKind;
@@ -11,6 +12,7 @@ import java.util.List;
 /** Creates a workspace with its credentials; the plaintext secrets are returned once and never stored. */
 public final class CreateWorkspace {
     private final WorkspaceStore workspaces;
+    private final UsageKeys usageKeys;
     private final Clock clock;
 
     /** The secrets to hand to the operator. Any null input is generated. */
@@ -25,16 +27,24 @@ public final class CreateWorkspace {
         }
     }
 
-    public CreateWorkspace(WorkspaceStore workspaces, Clock clock) {
+    public CreateWorkspace(WorkspaceStore workspaces, UsageKeys usageKeys, Clock clock) {
         this.workspaces = workspaces;
+        this.usageKeys = usageKeys;
         this.clock = clock;
     }
 
+    /**
+     * Registers the API key's usage key first, then writes everything in one transaction. If the write fails
+     * (the workspace exists, say), the usage key is left behind unused: it names no credential, so no request
+     * is ever metered against it, and it grants nothing.
+     */
     public Secrets create(String name, Secrets requested) {
         Secrets s = requested.withDefaults();
         var now = clock.instant();
+        Credential apiKey = Credential.of(s.apiKey(), CredentialKind.API_KEY, s.workspaceId(), now);
+        apiKey = apiKey.withUsageKey(usageKeys.register(s.workspaceId(), apiKey.prefix()));
         workspaces.create(new Workspace(s.workspaceId(), name, s.siteId(), now), List.of(
-                Credential.of(s.apiKey(), CredentialKind.API_KEY, s.workspaceId(), now),
+                apiKey,
                 Credential.of(s.trackKey(), CredentialKind.TRACK_KEY, s.workspaceId(), now),
                 Credential.of(s.writeKey(), CredentialKind.WRITE_KEY, s.workspaceId(), now)));
         return s;

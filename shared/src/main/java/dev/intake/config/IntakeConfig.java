@@ -14,9 +14,12 @@ import java.time.Duration;
  * @param publicUrl the API's public base URL, for links in messages; {@code INTAKE_PUBLIC_URL}
  * @param captchaVerifyUrl replaces every CAPTCHA provider's verify URL; {@code INTAKE_CAPTCHA_VERIFY_URL}
  * @param delivery how campaign actions reach people and receivers
+ * @param usagePlanId the API Gateway usage plan that meters management API keys; {@code INTAKE_USAGE_PLAN_ID}.
+ *     Null where there is no API Gateway (the local stack, tests): usage keys are then only made up.
  */
 public record IntakeConfig(String region, URI dynamoEndpoint, URI sqsEndpoint, Tables tables, String eventsQueueUrl,
-                           String signingSecret, String publicUrl, String captchaVerifyUrl, Delivery delivery) {
+                           String signingSecret, String publicUrl, String captchaVerifyUrl, Delivery delivery,
+                           String usagePlanId) {
 
     /** Table names, one per kind of record; see docs/architecture.md. */
     public record Tables(String workspaces, String forms, String submissions, String people, String campaigns,
@@ -46,12 +49,17 @@ public record IntakeConfig(String region, URI dynamoEndpoint, URI sqsEndpoint, T
     public IntakeConfig(String region, URI dynamoEndpoint, URI sqsEndpoint, Tables tables, String eventsQueueUrl) {
         this(region, dynamoEndpoint, sqsEndpoint, tables, eventsQueueUrl, Env.get("INTAKE_SIGNING_SECRET"),
                 Env.get("INTAKE_PUBLIC_URL", "http://127.0.0.1:3000"), Env.get("INTAKE_CAPTCHA_VERIFY_URL"),
-                Delivery.fromEnvironment());
+                Delivery.fromEnvironment(), Env.get("INTAKE_USAGE_PLAN_ID"));
     }
 
     public IntakeConfig withSettings(String signingSecret, String publicUrl, Delivery delivery) {
         return new IntakeConfig(region, dynamoEndpoint, sqsEndpoint, tables, eventsQueueUrl, signingSecret, publicUrl,
-                captchaVerifyUrl, delivery);
+                captchaVerifyUrl, delivery, usagePlanId);
+    }
+
+    public IntakeConfig withUsagePlanId(String usagePlanId) {
+        return new IntakeConfig(region, dynamoEndpoint, sqsEndpoint, tables, eventsQueueUrl, signingSecret, publicUrl,
+                captchaVerifyUrl, delivery, usagePlanId);
     }
 
     public static IntakeConfig fromEnvironment() {

@@ -19,6 +19,7 @@ import dev.intake.application.ConfirmConsent;
 import dev.intake.application.ConsentTokens;
 import dev.intake.application.CreateWorkspace;
 import dev.intake.application.ManageForms;
+import dev.intake.application.ManageKeys;
 import dev.intake.application.ManagePeople;
 import dev.intake.application.ManageSubmissions;
 import dev.intake.application.SubmitForm;
@@ -36,6 +37,7 @@ import dev.intake.application.port.EventPublisher;
 import dev.intake.application.port.FormStore;
 import dev.intake.application.port.PersonStore;
 import dev.intake.application.port.SubmissionStore;
+import dev.intake.application.port.UsageKeys;
 import dev.intake.application.port.WorkspaceStore;
 import dev.intake.http.Idempotency;
 import java.nio.charset.StandardCharsets;
@@ -61,9 +63,11 @@ public final class Services {
     public final CampaignStore campaigns;
     public final DeliveryStore deliveries;
     public final EventPublisher events;
+    public final UsageKeys usageKeys;
 
     public final Authenticator authenticator;
     public final CreateWorkspace createWorkspace;
+    public final ManageKeys manageKeys;
     public final ManageForms manageForms;
     public final ManageSubmissions manageSubmissions;
     public final dev.intake.application.ManageCampaigns manageCampaigns;
@@ -87,7 +91,7 @@ public final class Services {
     public Services(IntakeConfig config, Clock clock, WorkspaceStore workspaces, FormStore forms,
                     SubmissionStore submissions, PersonStore people, CampaignStore campaigns, DeliveryStore deliveries,
                     EventPublisher events, Guards guards, CaptchaVerifier captcha, Outbound outbound,
-                    Supplier<SqsClient> sqs) {
+                    UsageKeys usageKeys, Supplier<SqsClient> sqs) {
         this.config = config;
         this.clock = clock;
         this.workspaces = workspaces;
@@ -97,9 +101,11 @@ public final class Services {
         this.campaigns = campaigns;
         this.deliveries = deliveries;
         this.events = events;
+        this.usageKeys = usageKeys;
         this.sqs = sqs;
         this.authenticator = new Authenticator(workspaces);
-        this.createWorkspace = new CreateWorkspace(workspaces, clock);
+        this.createWorkspace = new CreateWorkspace(workspaces, usageKeys, clock);
+        this.manageKeys = new ManageKeys(workspaces, usageKeys, clock);
         this.manageForms = new ManageForms(forms, clock);
         this.submitForm = new SubmitForm(forms, submissions, people, guards.rateLimiter(), captcha, clock);
         byte[] secret = config.signingSecret() == null ? null : config.signingSecret().getBytes(StandardCharsets.UTF_8);
@@ -138,7 +144,9 @@ public final class Services {
                 new DynamoWorkspaceStore(db, t.workspaces()), new DynamoFormStore(db, t.forms()),
                 new DynamoSubmissionStore(db, t.submissions()), new DynamoPersonStore(db, t.people()),
                 new DynamoCampaignStore(db, t.campaigns()), new DynamoDeliveryStore(db, t.campaigns()), events,
-                new Guards(guards, guards), new HttpCaptchaVerifier(config.captchaVerifyUrl()), outbound, sqs);
+                new Guards(guards, guards), new HttpCaptchaVerifier(config.captchaVerifyUrl()), outbound,
+                // Without a usage plan there is no API Gateway to meter keys (the local stack, tests).
+                config.usagePlanId() == null ? UsageKeys.unmetered() : AwsClients.usageKeys(config), sqs);
     }
 
     /** Moves failed messages of the events queue to a later receive (the campaign trigger's backoff). */
@@ -146,13 +154,16 @@ public final class Services {
         return new SqsRetries(sqs.get(), config.eventsQueueUrl());
     }
 
-    /** The container-wide instance, built from the environment on first use. */
+    /** The container-wide instance, built from the environment on first use, with its SnapStart priming hook. */
     public static Services get() {
         Services s = instance;
         if (s == null) {
             synchronized (Services.class) {
                 s = instance;
-                if (s == null) instance = s = create(IntakeConfig.fromEnvironment());
+                if (s == null) {
+                    instance = s = create(IntakeConfig.fromEnvironment());
+                    Priming.register(s);
+                }
             }
         }
         return s;

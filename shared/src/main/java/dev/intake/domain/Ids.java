@@ -28,6 +28,11 @@ public final class Ids {
     public static String trackKey() { return "tk_" + random(32); }
     public static String writeKey() { return "wk_" + random(32); }
     public static String siteId() { return HexFormat.of().formatHex(bytes(10)); }
+    /** The value of an API Gateway usage-plan key: {@code uk_} + 32 URL-safe characters. */
+    public static String usageKey() { return "uk_" + random(32); }
+
+    /** The public id of a stored credential: a digest of its digest, so it reveals nothing of the secret. */
+    public static String credentialId(String hash) { return "key_" + hashToBase62(hash, 16); }
 
     /** A submission id that sorts by {@code at}: {@code sub_} + 8 time chars + 8 random chars. */
     public static String submission(Instant at) { return "sub_" + time(at) + random(8); }

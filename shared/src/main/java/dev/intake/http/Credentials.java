@@ -6,9 +6,17 @@ public final class Credentials {
 
     /** {@code Authorization: Bearer sk_…}, else {@code x-api-key: sk_…}; null when neither is sent. */
     public static String apiKey(ApiRequest req) {
-        String auth = req.header("Authorization");
+        return apiKey(req::header);
+    }
+
+    /**
+     * The same, from any request's headers: {@code header} looks a header up by name, ignoring case (the
+     * request authorizer reads them from its own event).
+     */
+    public static String apiKey(java.util.function.UnaryOperator<String> header) {
+        String auth = header.apply("Authorization");
         if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) return auth.substring(7).trim();
-        return req.header("x-api-key");
+        return header.apply("x-api-key");
     }
 
     /** HTTP Basic {@code user:password}, or null when the header is absent or not Basic. */

@@ -2,6 +2,7 @@ package dev.intake.application;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,13 +13,15 @@ import dev.intake.domain.IntakeException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AuthenticatorTest {
     private static final Instant NOW = Instant.parse("2025-03-04T05:06:07Z");
 
     private final InMemoryWorkspaceStore store = new InMemoryWorkspaceStore();
-    private final CreateWorkspace createWorkspace = new CreateWorkspace(store, Clock.fixed(NOW, ZoneOffset.UTC));
+    private final RecordingUsageKeys usageKeys = new RecordingUsageKeys();
+    private final CreateWorkspace createWorkspace = new CreateWorkspace(store, usageKeys, Clock.fixed(NOW, ZoneOffset.UTC));
     private final Authenticator auth = new Authenticator(store);
 
     private CreateWorkspace.Secrets workspace() {
@@ -40,6 +43,29 @@ class AuthenticatorTest {
             assertFalse(c.revoked());
         }
         assertEquals(CredentialKind.API_KEY, store.findCredential(Ids.sha256(s.apiKey())).orElseThrow().kind());
+    }
+
+    @Test
+    void create_registersAUsageKeyForTheApiKeyOnly() {
+        var s = workspace();
+
+        Credential api = store.findCredential(Ids.sha256(s.apiKey())).orElseThrow();
+        assertEquals(List.of(s.workspaceId() + " " + api.prefix()), usageKeys.registered);
+        assertEquals(usageKeys.issued.getFirst(), api.usageKey());
+        assertNull(store.findCredential(Ids.sha256(s.trackKey())).orElseThrow().usageKey());
+        assertNull(store.findCredential(Ids.sha256(s.writeKey())).orElseThrow().usageKey());
+    }
+
+    @Test
+    void liveApiKey_returnsTheCredentialWithItsUsageKey() {
+        var s = workspace();
+
+        Credential c = auth.liveApiKey(s.apiKey());
+        assertEquals(s.workspaceId(), c.workspaceId());
+        assertEquals(usageKeys.issued.getFirst(), c.usageKey());
+        var e = assertThrows(IntakeException.Unauthorized.class, () -> auth.liveApiKey(null));
+        assertTrue(e.getMessage().startsWith("Missing API key"), e.getMessage());
+        assertEquals("Invalid or revoked API key", assertThrows(IntakeException.Unauthorized.class, () -> auth.liveApiKey(s.writeKey())).getMessage());
     }
 
     @Test
@@ -72,7 +98,7 @@ class AuthenticatorTest {
         var s = workspace();
         String hash = Ids.sha256(s.apiKey());
         Credential live = store.credentials.get(hash);
-        store.credentials.put(hash, new Credential(hash, live.prefix(), live.kind(), live.workspaceId(), true, NOW));
+        store.credentials.put(hash, live.asRevoked());
 
         assertThrows(IntakeException.Unauthorized.class, () -> auth.workspaceForApiKey(s.apiKey()));
     }

@@ -4,6 +4,7 @@ import dev.intake.application.port.WorkspaceStore;
 import dev.intake.domain.Credential;
 import dev.intake.domain.IntakeException;
 import dev.intake.domain.Workspace;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,5 +38,22 @@ final class InMemoryWorkspaceStore implements WorkspaceStore {
     @Override
     public Optional<Workspace> findBySite(String siteId) {
         return workspaces.values().stream().filter(w -> w.siteId().equals(siteId)).findFirst();
+    }
+
+    @Override
+    public void addCredential(Credential c) {
+        if (!workspaces.containsKey(c.workspaceId())) throw new IntakeException.NotFound("Workspace");
+        if (credentials.putIfAbsent(c.hash(), c) != null) throw new IntakeException.Conflict("The key already exists");
+    }
+
+    @Override
+    public List<Credential> listCredentials(String workspaceId) {
+        return credentials.values().stream().filter(c -> c.workspaceId().equals(workspaceId))
+                .sorted(Comparator.comparing(Credential::createdAt)).toList();
+    }
+
+    @Override
+    public void revoke(Credential c) {
+        if (credentials.computeIfPresent(c.hash(), (h, stored) -> stored.asRevoked()) == null) throw new IntakeException.NotFound("Key");
     }
 }

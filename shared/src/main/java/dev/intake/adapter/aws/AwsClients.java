@@ -11,6 +11,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.PartitionMetadata;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -55,6 +56,16 @@ public final class AwsClients {
                 .overrideConfiguration(overrides());
         if (config.sqsEndpoint() != null) b.endpointOverride(config.sqsEndpoint());
         return b.build();
+    }
+
+    /**
+     * Usage-plan keys in API Gateway, for the usage plan {@code config.usagePlanId()}, at
+     * {@code https://apigateway.{region}.{partition's DNS suffix}}.
+     */
+    public static ApiGatewayUsageKeys usageKeys(IntakeConfig config) {
+        Region region = Region.of(config.region());
+        URI endpoint = URI.create("https://apigateway." + region.id() + "." + PartitionMetadata.of(region).dnsSuffix());
+        return new ApiGatewayUsageKeys(endpoint, region.id(), config.usagePlanId(), credentials(null));
     }
 
     private static SdkHttpClient httpClient() {

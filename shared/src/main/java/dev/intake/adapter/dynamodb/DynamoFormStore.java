@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -35,6 +34,12 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 public final class DynamoFormStore implements FormStore {
     /** Counter shards per workspace; each takes up to 1,000 writes/s, see docs/scaling.md. */
     public static final int SHARDS = 10;
+    /**
+     * Picks a counter shard. SecureRandom, not ThreadLocalRandom: SnapStart restores many instances from one
+     * snapshot, and Lambda reseeds SecureRandom on restore, whereas a seed taken before the snapshot would
+     * make every instance pick the same sequence of shards.
+     */
+    private static final java.security.SecureRandom SHARD_CHOICE = new java.security.SecureRandom();
     public static final String BY_WORKSPACE = "byWorkspace";
 
     private final DynamoDbClient db;
@@ -93,7 +98,7 @@ public final class DynamoFormStore implements FormStore {
 
     @Override
     public void addToCount(Form form, long delta) {
-        int shard = ThreadLocalRandom.current().nextInt(SHARDS);
+        int shard = SHARD_CHOICE.nextInt(SHARDS);
         run(() -> db.updateItem(r -> r.tableName(table).key(key(countPk(form.workspaceId(), shard), form.key()))
                 .updateExpression("ADD n :d")
                 .expressionAttributeValues(Map.of(":d", n(delta)))));

@@ -16,4 +16,16 @@ public interface WorkspaceStore {
 
     /** The workspace whose public site id this is. */
     Optional<Workspace> findBySite(String siteId);
+
+    /**
+     * Adds a credential to an existing workspace: {@code NotFound} when the workspace does not exist,
+     * {@code Conflict} when the credential does.
+     */
+    void addCredential(Credential credential);
+
+    /** Every credential of the workspace, revoked ones included, oldest first. */
+    List<Credential> listCredentials(String workspaceId);
+
+    /** Marks the credential revoked; revoking a revoked credential changes nothing. {@code NotFound} if absent. */
+    void revoke(Credential credential);
 }
