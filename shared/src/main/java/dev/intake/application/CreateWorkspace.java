@@ -5,6 +5,7 @@ import dev.intake.application.port.WorkspaceStore;
 import dev.intake.domain.Credential;
 import dev.intake.domain.CredentialKind;
 import dev.intake.domain.Ids;
+import dev.intake.domain.IntakeException;
 import dev.intake.domain.Workspace;
 import java.time.Clock;
 import java.util.List;
@@ -38,7 +39,13 @@ public final class CreateWorkspace {
      * (the workspace exists, say), the usage key is left behind unused: it names no credential, so no request
      * is ever metered against it, and it grants nothing.
      */
+    /** The longest workspace name. */
+    public static final int MAX_NAME = 200;
+
     public Secrets create(String name, Secrets requested) {
+        if (name == null || name.isBlank() || name.length() > MAX_NAME) {
+            throw new IntakeException.Invalid("invalid_name", "'name' must be 1 to " + MAX_NAME + " characters", List.of("name"));
+        }
         Secrets s = requested.withDefaults();
         var now = clock.instant();
         Credential apiKey = Credential.of(s.apiKey(), CredentialKind.API_KEY, s.workspaceId(), now);

@@ -24,6 +24,18 @@ class ManageKeysTest {
             .create("Acme", new CreateWorkspace.Secrets(null, null, null, null, null));
 
     @Test
+    void createWorkspace_whenTheNameIsBlankOrTooLong_isRefusedBeforeAnyKeyIsRegistered() {
+        int registered = usageKeys.registered.size();
+        var create = new CreateWorkspace(store, usageKeys, clock);
+        for (String name : new String[] {"", "  ", "n".repeat(CreateWorkspace.MAX_NAME + 1)}) {
+            var e = assertThrows(IntakeException.Invalid.class, () -> create.create(name, new CreateWorkspace.Secrets(null, null, null, null, null)));
+            assertEquals("invalid_name", e.code());
+        }
+        assertEquals(registered, usageKeys.registered.size());
+        assertDoesNotThrow(() -> create.create("n".repeat(CreateWorkspace.MAX_NAME), new CreateWorkspace.Secrets(null, null, null, null, null)));
+    }
+
+    @Test
     void createApiKey_returnsALiveKeyOnceAndMetersIt() {
         var created = keys.createApiKey(ws.workspaceId());
 

@@ -62,7 +62,6 @@ public final class AdminHandler implements RequestHandler<Map<String, Object>, M
 
     private Map<String, Object> createWorkspace(Map<String, Object> in) {
         String name = required(in, "name");
-        if (name.length() > 200) throw new IntakeException.Invalid("invalid_name", "'name' is longer than 200 characters", List.of("name"));
         var s = createWorkspace.create(name, new CreateWorkspace.Secrets(null, null, null, null, null));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("workspaceId", s.workspaceId());
