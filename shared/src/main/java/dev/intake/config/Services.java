@@ -133,7 +133,7 @@ public final class Services {
     /** Wires the adapters around a DynamoDB client built by the caller (the local stack meters its capacity). */
     public static Services create(IntakeConfig config, DynamoDbClient db) {
         IntakeConfig.Tables t = config.tables();
-        Supplier<SqsClient> sqs = once(() -> AwsClients.sqs(config));
+        Supplier<SqsClient> sqs = once(new SqsClients(config));
         EventPublisher events = new LazyPublisher(() -> new SqsEventPublisher(sqs.get(), config.eventsQueueUrl()));
         DynamoGuardStore guards = new DynamoGuardStore(db, t.guards());
         IntakeConfig.Delivery d = config.delivery();
@@ -169,6 +169,19 @@ public final class Services {
             }
         }
         return s;
+    }
+
+    /**
+     * Builds the SQS client. A named class, not a lambda: linking a lambda resolves its method's signature,
+     * which names {@code SqsClient}, so every function would need the SQS SDK on its class path. As a class it
+     * is linked only when called, and the functions that never send (submit, action, forms, submissions,
+     * people, authorizer, admin) ship without the SQS SDK (their poms exclude it).
+     */
+    private record SqsClients(IntakeConfig config) implements Supplier<SqsClient> {
+        @Override
+        public SqsClient get() {
+            return AwsClients.sqs(config);
+        }
     }
 
     /** Publishes through a publisher built on first use, so functions that never publish never build an SQS client. */
