@@ -91,7 +91,7 @@ public final class TriggerCampaigns {
     public Outcome handle(DomainEvent event, int receiveCount, String onlyCampaignId) {
         List<Campaign> due = new ArrayList<>();
         if (onlyCampaignId == null) {
-            campaigns.listByWorkspace(event.workspaceId()).stream().filter(c -> c.matches(event)).forEach(due::add);
+            campaigns.listRecent(event.workspaceId()).stream().filter(c -> c.matches(event)).forEach(due::add);
             confirmation(event).ifPresent(due::add);
         } else if (onlyCampaignId.equals(CONFIRMATION)) {
             confirmation(event).ifPresent(due::add);

@@ -6,6 +6,8 @@ import dev.intake.adapter.dynamodb.DynamoFormStore;
 import dev.intake.adapter.dynamodb.DynamoGuardStore;
 import dev.intake.adapter.dynamodb.DynamoDeliveryStore;
 import dev.intake.adapter.mail.SmtpMailer;
+import dev.intake.adapter.cache.RecentCampaigns;
+import dev.intake.adapter.cache.RecentForms;
 import dev.intake.adapter.sqs.SqsRetries;
 import dev.intake.adapter.web.HttpWebhookSender;
 import dev.intake.adapter.web.TargetPolicy;
@@ -143,9 +145,9 @@ public final class Services {
         Supplier<HttpWebhookSender> webhooks = once(() -> new HttpWebhookSender(new TargetPolicy(d.webhooksAllowPrivate())));
         Outbound outbound = new Outbound((url, body, headers) -> webhooks.get().post(url, body, headers), mail -> smtp.get().send(mail));
         return new Services(config, Clock.systemUTC(),
-                new DynamoWorkspaceStore(db, t.workspaces()), new DynamoFormStore(db, t.forms()),
+                new DynamoWorkspaceStore(db, t.workspaces()), new RecentForms(new DynamoFormStore(db, t.forms())),
                 new DynamoSubmissionStore(db, t.submissions()), new DynamoPersonStore(db, t.people()),
-                new DynamoCampaignStore(db, t.campaigns()), new DynamoDeliveryStore(db, t.campaigns()), events,
+                new RecentCampaigns(new DynamoCampaignStore(db, t.campaigns())), new DynamoDeliveryStore(db, t.campaigns()), events,
                 new Guards(guards, guards), new HttpCaptchaVerifier(config.captchaVerifyUrl()), outbound,
                 // Without a usage plan there is no API Gateway to meter keys (the local stack, tests).
                 config.usagePlanId() == null ? UsageKeys.unmetered() : AwsClients.usageKeys(config), sqs);

@@ -20,6 +20,8 @@ import java.util.Optional;
 final class InMemoryPersonStore implements PersonStore {
     final List<PersonUpsert> upserts = new ArrayList<>();
     final List<Erasure> erasures = new ArrayList<>();
+    /** How many times {@link #find} was called: reads cost capacity units. */
+    int finds;
     private final Map<String, Person> people = new LinkedHashMap<>();
     private final Map<String, String> aliases = new LinkedHashMap<>();
     private final Map<String, Map<String, Object>> objects = new LinkedHashMap<>();
@@ -56,6 +58,7 @@ final class InMemoryPersonStore implements PersonStore {
 
     @Override
     public Optional<Person> find(String workspaceId, String personId) {
+        finds++;
         return Optional.ofNullable(people.get(workspaceId + "/" + personId));
     }
 

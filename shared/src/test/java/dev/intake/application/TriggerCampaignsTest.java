@@ -95,6 +95,23 @@ class TriggerCampaignsTest {
     }
 
     @Test
+    void handle_readsThePersonOnlyToRenderAMessage_andOncePerEvent() {
+        people.upsert(new PersonUpsert(WS, "per_1", "ada@example.com", null, Map.of(),
+                new ConsentRecord(ConsentState.OPTED_IN, NOW, null, "frm_1", Source.FORM), null, NOW));
+        onForm("cmp_Hook", webhook());
+        trigger.handle(submitted("evt_1", "frm_1", "per_1", false), 1, null);
+        assertEquals(1, posted.size());
+        assertEquals(0, people.finds, "a webhook sends the event itself: no person read");
+
+        onForm("cmp_Mail1", new CampaignAction.Email("{{person.email}}", "Hi", "Hello", null));
+        onForm("cmp_Mail2", new CampaignAction.Email("{{person.email}}", "Hi again", "Hello", null));
+        trigger.handle(submitted("evt_2", "frm_1", "per_1", false), 1, null);
+        assertEquals(2, mailed.size());
+        assertEquals("ada@example.com", mailed.getFirst().to());
+        assertEquals(1, people.finds, "two e-mail campaigns on one event read the person once");
+    }
+
+    @Test
     void handle_whenSameEventTwice_runsActionsOnce() {
         onForm("cmp_A", webhook());
         trigger.handle(submitted("evt_1", "frm_1", null, false), 1, null);

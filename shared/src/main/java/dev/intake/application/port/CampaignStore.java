@@ -17,6 +17,14 @@ public interface CampaignStore {
     /** Every campaign of the workspace, oldest first. */
     List<Campaign> listByWorkspace(String workspaceId);
 
+    /**
+     * The workspace's campaigns for matching events: as {@link #listByWorkspace}, but a change of the last
+     * half minute may not be seen yet (the store may keep the list per container).
+     */
+    default List<Campaign> listRecent(String workspaceId) {
+        return listByWorkspace(workspaceId);
+    }
+
     /** Removes the campaign; true when it existed. */
     boolean delete(String workspaceId, String campaignId);
 }
