@@ -18,7 +18,7 @@ class RateLimitIT {
         return Http.send("POST", "/api/forms/" + formId + "/submit", "{\"email\":\"rl" + i + "@example.com\"}", all);
     }
 
-        @Test
+    @Test
     void publicSubmit_whenEleventhInAMinute_is429JsonWithRetryAfterAndCors() {
         var ws = Fixtures.workspace();
         String formId = Fixtures.seedForm(ws, false).path("id").asText();
@@ -48,6 +48,43 @@ class RateLimitIT {
         }
         assertEquals(10, created);
         assertEquals(10, Fixtures.submissionCount(ws, formId));
+    }
+
+    @Test
+    void publicSubmit_when50ConcurrentClients_exactlyTheLimitIsAcceptedAndStored() throws Exception {
+        var ws = Fixtures.workspace();
+        String formId = Fixtures.seedForm(ws, false).path("id").asText();
+        int clients = 50;
+        ActionSubmitIT.awaitRoomInRateWindow();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+        java.util.Map<Integer, Integer> byStatus = new java.util.TreeMap<>();
+        try {
+            java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(clients);
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<HttpResponse<String>>> futures = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                int n = i;
+                futures.add(pool.submit(() -> {
+                    ready.countDown();
+                    if (!go.await(30, java.util.concurrent.TimeUnit.SECONDS)) throw new IllegalStateException("never started");
+                    return submit(formId, n);
+                }));
+            }
+            assertTrue(ready.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            go.countDown();
+            for (var f : futures) {
+                var res = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                byStatus.merge(res.statusCode(), 1, Integer::sum);
+                if (res.statusCode() == 429) assertTrue(res.headers().firstValue("Retry-After").isPresent());
+            }
+        } finally {
+            pool.shutdownNow();
+            assertTrue(pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        int limit = dev.intake.application.SubmitForm.RATE_LIMIT;
+        assertEquals(java.util.Map.of(201, limit, 429, clients - limit), byStatus);
+        assertEquals(limit, Fixtures.storedSubmissionIds(formId).size(), "accepted = stored");
+        assertEquals(limit, Fixtures.submissionCount(ws, formId));
     }
 
     @Test
