@@ -33,6 +33,10 @@ import java.util.function.Function;
 final class ApiServer implements AutoCloseable {
     /** API Gateway's own limit on a request body. */
     static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
+    /** API Gateway's limit on the URL of a regional REST API, in characters. */
+    static final int MAX_URL_CHARS = 10240;
+    /** API Gateway's limit on the request line and the header values together, in bytes. */
+    static final int MAX_HEAD_BYTES = 10240;
 
     /** A route, its function, what guards it ({@code guard} is null for an open route), and its API. */
     record Binding(Template.Route route, Function<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler, RouteGuard guard,
@@ -64,6 +68,14 @@ final class ApiServer implements AutoCloseable {
         try (ex) {
             String path = ex.getRequestURI().getRawPath();
             String method = ex.getRequestMethod().toUpperCase();
+            String tooLarge = overGatewayLimits(ex);
+            if (tooLarge != null) {
+                int status = tooLarge.startsWith("The URL") ? 414 : 431;
+                write(ex, status, Map.of("Content-Type", "application/json"), ("{\"error\":{\"code\":\""
+                        + (status == 414 ? "uri_too_long" : "headers_too_large") + "\",\"message\":\"" + tooLarge + "\"}}")
+                        .getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             var pageSource = staticPages.get(path);
             if (pageSource != null && method.equals("GET")) {
                 byte[] page = pageSource.get();
@@ -120,6 +132,25 @@ final class ApiServer implements AutoCloseable {
             write(ex, 502, Map.of("Content-Type", "application/json"),
                     "{\"message\":\"Internal server error\"}".getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /**
+     * API Gateway refuses a request whose URL is over 10,240 characters, or whose request line and header values
+     * are over 10,240 bytes together, before any function runs. Null when the request is within both limits.
+     */
+    static String overGatewayLimits(HttpExchange ex) {
+        String uri = ex.getRequestURI().toString();
+        if (uri.length() > MAX_URL_CHARS) {
+            return "The URL is " + uri.length() + " characters long; the limit is " + MAX_URL_CHARS;
+        }
+        long size = ex.getRequestMethod().length() + 1 + uri.length() + " HTTP/1.1".length();
+        for (var e : ex.getRequestHeaders().entrySet()) {
+            for (String v : e.getValue()) size += v.getBytes(StandardCharsets.UTF_8).length;
+        }
+        if (size > MAX_HEAD_BYTES) {
+            return "The request line and headers are " + size + " bytes; the limit is " + MAX_HEAD_BYTES;
+        }
+        return null;
     }
 
     /**

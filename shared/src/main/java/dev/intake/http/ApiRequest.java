@@ -39,6 +39,8 @@ public final class ApiRequest {
         String v = query(name);
         if (v == null) return null;
         try {
+            // Integer.valueOf alone would also take other scripts' digits (a full-width '１').
+            if (!v.trim().matches("[+-]?[0-9]{1,10}")) throw new NumberFormatException();
             return Integer.valueOf(v.trim());
         } catch (NumberFormatException e) {
             throw new IntakeException.Invalid("invalid_" + name, "'" + name + "' must be a whole number", List.of(name));

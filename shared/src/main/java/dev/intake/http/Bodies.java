@@ -23,6 +23,10 @@ public final class Bodies {
 
     /** A JSON object body, for the management API. */
     public static JsonNode jsonObject(ApiRequest req) {
+        String ct = req.contentType();
+        if (!ct.isEmpty() && !ct.contains("json")) {
+            throw new IntakeException.Invalid("unsupported_content_type", "Send the body as 'application/json', not '" + ct + "'");
+        }
         String text = text(req);
         if (text.isBlank()) throw new IntakeException.Invalid("empty_body", "The request body is empty; send a JSON object");
         JsonNode node = parse(text);
@@ -59,7 +63,13 @@ public final class Bodies {
         if (ct.startsWith("multipart/form-data")) {
             byte[] bytes = bytes(req);
             if (bytes.length == 0) throw new IntakeException.Invalid("empty_body", "The request body is empty");
-            return Multipart.parse(bytes, req.header("Content-Type"));
+            Map<String, Object> values = Multipart.parse(bytes, req.header("Content-Type"));
+            values.forEach((k, v) -> {
+                checkText(k, null);
+                if (v instanceof String str) checkText(str, k);
+                else if (v instanceof List<?> l) l.forEach(x -> checkText(String.valueOf(x), k));
+            });
+            return values;
         }
         if (!ct.isEmpty() && !ct.startsWith("application/x-www-form-urlencoded")) {
             throw new IntakeException.Invalid("unsupported_content_type",
@@ -93,6 +103,8 @@ public final class Bodies {
             int eq = pair.indexOf('=');
             String k = decode(eq < 0 ? pair : pair.substring(0, eq));
             String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            checkText(k, null);
+            checkText(v, k);
             if (k.endsWith("[]")) k = k.substring(0, k.length() - 2);
             Object prev = out.get(k);
             if (prev == null) {
@@ -178,6 +190,11 @@ public final class Bodies {
 
     /** The raw body, within {@link #MAX_BODY_BYTES}. */
     static byte[] bytes(ApiRequest req) {
+        String encoding = req.header("Content-Encoding");
+        if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
+            throw new IntakeException.Invalid("unsupported_encoding", "This route takes no Content-Encoding (only the tracking calls take gzip);"
+                    + " send the body uncompressed, not as '" + encoding.trim() + "'");
+        }
         byte[] bytes;
         try {
             bytes = req.bodyBytes();
@@ -202,15 +219,78 @@ public final class Bodies {
         }
     }
 
+    /** The shared mapper, but a key that appears twice in one object is an error rather than "last one wins". */
+    private static final com.fasterxml.jackson.databind.ObjectReader STRICT =
+            Json.MAPPER.reader().with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+
+    /** Longest key repeated in an error message. */
+    private static final int MAX_KEY_IN_MESSAGE = 100;
+
+    /** Every key and string value of {@code node}, checked with {@link #checkText}. */
+    private static void checkStrings(JsonNode node, String key) {
+        if (node.isTextual()) {
+            checkText(node.textValue(), key);
+        } else if (node.isArray()) {
+            for (JsonNode n : node) checkStrings(n, key);
+        } else if (node.isObject()) {
+            var it = node.fields();
+            while (it.hasNext()) {
+                var e = it.next();
+                checkText(e.getKey(), null);
+                checkStrings(e.getValue(), key == null ? e.getKey() : key);
+            }
+        }
+    }
+
+    /**
+     * Text a caller sends may hold tab, line feed and carriage return, but no other C0 control character
+     * (NUL and friends are never meant, and break logs, CSV exports and e-mail headers downstream), and no
+     * unpaired UTF-16 surrogate (a JSON escape such as backslash-u-D800), which has no UTF-8 form and cannot
+     * be stored as sent. {@code key} names where the text was found (null: it is a key itself).
+     */
+    static void checkText(String s, String key) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+                throw new IntakeException.Invalid("invalid_characters", (key == null ? "A key" : "The value of '" + shown(key) + "'")
+                        + " contains the control character " + String.format("U+%04X", (int) c)
+                        + "; only tab, line feed and carriage return are allowed");
+            }
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    throw new IntakeException.Invalid("invalid_characters", (key == null ? "A key" : "The value of '" + shown(key) + "'")
+                            + " contains an unpaired surrogate " + String.format("U+%04X", (int) c) + ", which is not a Unicode character");
+                }
+            }
+        }
+    }
+
+    /** A caller's key as it may appear in a message: shortened, and without control characters. */
+    private static String shown(String key) {
+        String k = key.length() <= MAX_KEY_IN_MESSAGE ? key : key.substring(0, MAX_KEY_IN_MESSAGE) + "…";
+        StringBuilder b = new StringBuilder(k.length());
+        k.codePoints().forEach(cp -> b.appendCodePoint(Character.isISOControl(cp) || Character.isSurrogate((char) cp) && cp < 0x10000 ? '?' : cp));
+        return b.toString();
+    }
+
     private static JsonNode parse(String text) {
         try {
-            JsonNode node = Json.MAPPER.readTree(text);
-            if (node == null) throw new IntakeException.Invalid("invalid_json", "The body is not JSON");
+            JsonNode node = STRICT.readTree(text);
+            if (node == null || node.isMissingNode()) throw new IntakeException.Invalid("invalid_json", "The body is empty or blank; send a JSON object");
+            checkStrings(node, null);
             return node;
         } catch (StreamConstraintsException e) {
             throw new IntakeException.Invalid("too_deep", "The JSON is nested more than " + Json.MAX_DEPTH + " levels deep");
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
+            String m = e.getOriginalMessage();
+            if (m != null && m.startsWith("Duplicate field '")) {
+                String key = m.substring(m.indexOf('\'') + 1, Math.max(m.indexOf('\'') + 1, m.lastIndexOf('\'')));
+                throw new IntakeException.Invalid("duplicate_key", "The JSON has the key '" + shown(key) + "' twice"
+                        + (loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")") + "; send each key once");
+            }
             throw new IntakeException.Invalid("invalid_json", "Malformed JSON"
                     + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr()));
         } catch (IOException e) {

@@ -111,13 +111,25 @@ public final class FormJson {
         return new CaptchaSettings(CaptchaSettings.Provider.parse(provider), text(o, "secret"));
     }
 
+    /** The longest form name, in characters: the same as a campaign's or a workspace's. */
+    public static final int MAX_NAME = 200;
+
+    private static String name(JsonNode body) {
+        String name = text(body, "name");
+        if (name != null && name.strip().length() > MAX_NAME) {
+            throw new dev.intake.domain.IntakeException.Invalid("invalid_name", "'name' is longer than " + MAX_NAME + " characters",
+                    List.of("name"));
+        }
+        return name;
+    }
+
     public static FormDraft parseDraft(JsonNode body) {
-        return new FormDraft(text(body, "name"), drafts(body.get("fields")), parseSettings(body.get("settings")),
+        return new FormDraft(name(body), drafts(body.get("fields")), parseSettings(body.get("settings")),
                 bool(body, "doubleOptIn"));
     }
 
     public static FormPatch parsePatch(JsonNode body) {
-        return new FormPatch(text(body, "name"), drafts(body.get("fields")), parseSettings(body.get("settings")),
+        return new FormPatch(name(body), drafts(body.get("fields")), parseSettings(body.get("settings")),
                 bool(body, "doubleOptIn"));
     }
 
