@@ -1,7 +1,6 @@
 package dev.intake.functions.action;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.intake.application.Authenticator;
@@ -16,6 +15,7 @@ import dev.intake.domain.SubmissionMetadata;
 import dev.intake.domain.Workspace;
 import dev.intake.http.ApiRequest;
 import dev.intake.http.ApiResponse;
+import dev.intake.http.ProxyStreamHandler;
 import dev.intake.http.Bodies;
 import dev.intake.http.Idempotency;
 import dev.intake.http.Pages;
@@ -29,7 +29,7 @@ import java.util.function.Function;
  * ({@code POST /forms/submit_action?site_id=…&form_id=…&success_url=…}, answered with a 303), the built-in
  * thank-you page, and the double opt-in confirmation link. Every error is an HTML page.
  */
-public final class ActionHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public final class ActionHandler implements ProxyStreamHandler {
     static final String ACTION = "/forms/submit_action";
     static final String THANK_YOU = "/forms/thank_you";
     static final String CONFIRM = "/api/consent/confirm";

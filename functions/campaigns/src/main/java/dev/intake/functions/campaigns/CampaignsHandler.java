@@ -1,7 +1,6 @@
 package dev.intake.functions.campaigns;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.intake.application.Authenticator;
@@ -9,6 +8,7 @@ import dev.intake.application.ManageCampaigns;
 import dev.intake.config.Services;
 import dev.intake.http.ApiRequest;
 import dev.intake.http.ApiResponse;
+import dev.intake.http.ProxyStreamHandler;
 import dev.intake.http.Bodies;
 import dev.intake.http.Credentials;
 import dev.intake.http.Errors;
@@ -20,7 +20,7 @@ import dev.intake.json.CampaignJson;
  * Management API for campaigns: list, create, get, patch, delete, list a campaign's deliveries, re-fire a
  * delivery. Requires an API key of the workspace.
  */
-public final class CampaignsHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public final class CampaignsHandler implements ProxyStreamHandler {
     static final String CAMPAIGNS = "/api/workspaces/{workspaceId}/campaigns";
     static final String CAMPAIGN = "/api/workspaces/{workspaceId}/campaigns/{campaignId}";
     static final String DELIVERIES = "/api/workspaces/{workspaceId}/campaigns/{campaignId}/deliveries";

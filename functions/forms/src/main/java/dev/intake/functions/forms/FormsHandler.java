@@ -1,7 +1,6 @@
 package dev.intake.functions.forms;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.intake.application.Authenticator;
@@ -9,6 +8,7 @@ import dev.intake.application.ManageForms;
 import dev.intake.config.Services;
 import dev.intake.http.ApiRequest;
 import dev.intake.http.ApiResponse;
+import dev.intake.http.ProxyStreamHandler;
 import dev.intake.http.Bodies;
 import dev.intake.http.Credentials;
 import dev.intake.http.Errors;
@@ -18,7 +18,7 @@ import dev.intake.json.FormJson;
 import dev.intake.json.Json;
 
 /** Management API for forms: list, create, get, patch, delete. Requires an API key of the workspace. */
-public final class FormsHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public final class FormsHandler implements ProxyStreamHandler {
     static final String FORMS = "/api/workspaces/{workspaceId}/forms";
     static final String FORM = "/api/workspaces/{workspaceId}/forms/{formId}";
 

@@ -1,7 +1,6 @@
 package dev.intake.functions.people;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.intake.application.Authenticator;
@@ -9,13 +8,14 @@ import dev.intake.application.ManagePeople;
 import dev.intake.config.Services;
 import dev.intake.http.ApiRequest;
 import dev.intake.http.ApiResponse;
+import dev.intake.http.ProxyStreamHandler;
 import dev.intake.http.Credentials;
 import dev.intake.http.Errors;
 import dev.intake.http.Router;
 import dev.intake.json.PersonJson;
 
 /** The people API (API key): look a person up by email or id, and erase a person (GDPR). */
-public final class PeopleHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public final class PeopleHandler implements ProxyStreamHandler {
     static final String PEOPLE = "/api/workspaces/{workspaceId}/people";
     static final String PERSON = "/api/workspaces/{workspaceId}/people/{personId}";
 

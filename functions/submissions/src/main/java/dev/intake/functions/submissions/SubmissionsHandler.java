@@ -1,7 +1,6 @@
 package dev.intake.functions.submissions;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.intake.application.Authenticator;
@@ -9,6 +8,7 @@ import dev.intake.application.ManageSubmissions;
 import dev.intake.config.Services;
 import dev.intake.http.ApiRequest;
 import dev.intake.http.ApiResponse;
+import dev.intake.http.ProxyStreamHandler;
 import dev.intake.http.Bodies;
 import dev.intake.http.Credentials;
 import dev.intake.http.Errors;
@@ -21,7 +21,7 @@ import dev.intake.json.SubmissionJson;
  * The submissions API (seed 001) for backends with an API key: list a form's submissions with cursors,
  * read one, create one on a user's behalf, delete one. The form must belong to the key's workspace.
  */
-public final class SubmissionsHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public final class SubmissionsHandler implements ProxyStreamHandler {
     static final String SUBMISSIONS = "/v1/forms/{id}/submissions";
     static final String SUBMISSION = "/v1/forms/{id}/submissions/{submission_id}";
 

@@ -1,7 +1,6 @@
 package dev.intake.functions.submit;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.intake.application.Authenticator;
@@ -15,6 +14,7 @@ import dev.intake.domain.SubmissionMetadata;
 import dev.intake.domain.Workspace;
 import dev.intake.http.ApiRequest;
 import dev.intake.http.ApiResponse;
+import dev.intake.http.ProxyStreamHandler;
 import dev.intake.http.Bodies;
 import dev.intake.http.Cors;
 import dev.intake.http.Credentials;
@@ -29,7 +29,7 @@ import java.util.Map;
  * urlencoded), and Customer.io's backend {@code POST /api/v1/forms/{form_id}/submit} with
  * {@code {"data":{…}}} and HTTP Basic {@code site_id:track_key}.
  */
-public final class SubmitHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public final class SubmitHandler implements ProxyStreamHandler {
     static final String PUBLIC = "/api/forms/{formId}/submit";
     static final String BACKEND = "/api/v1/forms/{form_id}/submit";
 

@@ -1,7 +1,6 @@
 package dev.intake.functions.track;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +10,7 @@ import dev.intake.config.Services;
 import dev.intake.domain.TrackCall;
 import dev.intake.http.ApiRequest;
 import dev.intake.http.ApiResponse;
+import dev.intake.http.ProxyStreamHandler;
 import dev.intake.http.Bodies;
 import dev.intake.http.Credentials;
 import dev.intake.http.Router;
@@ -26,7 +26,7 @@ import java.util.function.Function;
  * {@code write_key:} or {@code writeKey} in the body. Success is always {@code 200 {"success":true}}:
  * the real clients treat an empty 200 as a failure.
  */
-public final class TrackHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public final class TrackHandler implements ProxyStreamHandler {
     private final Authenticator auth;
     private final Track track;
     private final Clock clock;

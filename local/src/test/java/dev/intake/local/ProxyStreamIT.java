@@ -1,0 +1,130 @@
+package dev.intake.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.intake.config.Services;
+import dev.intake.functions.action.ActionHandler;
+import dev.intake.functions.campaigns.CampaignsHandler;
+import dev.intake.functions.forms.FormsHandler;
+import dev.intake.functions.people.PeopleHandler;
+import dev.intake.functions.submissions.SubmissionsHandler;
+import dev.intake.functions.submit.SubmitHandler;
+import dev.intake.functions.track.TrackHandler;
+import dev.intake.http.ProxyEvents;
+import dev.intake.http.ProxyStreamHandler;
+import dev.intake.json.Json;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The API functions are {@link ProxyStreamHandler}s: on AWS the Lambda runtime hands them the event's bytes,
+ * and they read and write it with Intake's Jackson instead of the runtime's serializer. Every sample proxy
+ * event in {@code events/} must read the same both ways, each function must answer it through its stream
+ * method, and what the function answers must be written as the runtime's serializer would write it.
+ */
+class ProxyStreamIT {
+    @BeforeAll
+    static void sampleForm() {
+        HandlerEventsIT.sampleForm();
+    }
+
+    static Stream<Arguments> samples() {
+        // In this order: people-find looks up the person that submissions-create makes.
+        return Stream.of(
+                Arguments.of("submit.json", (Function<Services, ProxyStreamHandler>) SubmitHandler::new),
+                Arguments.of("action-submit.json", (Function<Services, ProxyStreamHandler>) ActionHandler::new),
+                Arguments.of("backend-submit.json", (Function<Services, ProxyStreamHandler>) SubmitHandler::new),
+                Arguments.of("forms-list.json", (Function<Services, ProxyStreamHandler>) FormsHandler::new),
+                Arguments.of("submissions-create.json", (Function<Services, ProxyStreamHandler>) SubmissionsHandler::new),
+                Arguments.of("people-find.json", (Function<Services, ProxyStreamHandler>) PeopleHandler::new),
+                Arguments.of("campaigns-create.json", (Function<Services, ProxyStreamHandler>) CampaignsHandler::new),
+                Arguments.of("track-identify.json", (Function<Services, ProxyStreamHandler>) TrackHandler::new));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samples")
+    void sampleEvent_readsAsTheRuntimeReadsIt_andTheStreamMethodAnswersAsTheRuntimeWouldWrite(
+            String file, Function<Services, ProxyStreamHandler> handlerOf) throws Exception {
+        byte[] bytes = Files.readAllBytes(Path.of("../events", file));
+        var viaRuntime = EventLoader.loadApiGatewayRestEvent("../events/" + file);
+        var viaIntake = ProxyEvents.read(new ByteArrayInputStream(bytes));
+        assertEquals(withoutNulls(Json.MAPPER.valueToTree(viaRuntime)), withoutNulls(Json.MAPPER.valueToTree(viaIntake)),
+                "the event as the runtime's serializer and as ProxyEvents read it");
+        assertEquals(viaRuntime.getRequestContext().getIdentity().getSourceIp(), viaIntake.getRequestContext().getIdentity().getSourceIp());
+
+        ProxyStreamHandler handler = handlerOf.apply(TestStack.get().services());
+        APIGatewayProxyResponseEvent answer = handler.handleRequest(viaRuntime, null);
+        assertEquals(runtimeJson(answer), intakeJson(answer), "the answer as the runtime's serializer and as ProxyEvents write it");
+
+        var out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(bytes), out, null);
+        JsonNode streamed = Json.MAPPER.readTree(out.toByteArray());
+        int status = streamed.path("statusCode").asInt();
+        assertTrue(status >= 200 && status < 400, file + " through the stream method: " + streamed);
+        assertEquals(answer.getStatusCode(), status, file + ": the stream method answers as the event method did");
+    }
+
+    @Test
+    void write_everyFieldOfAnAnswer_asTheRuntimeWritesIt() throws Exception {
+        var answer = new APIGatewayProxyResponseEvent().withStatusCode(303)
+                .withHeaders(Map.of("Location", "https://example.com/thanks?a=1&b=\"x\"", "Content-Type", "text/html; charset=utf-8"))
+                .withMultiValueHeaders(Map.of("Set-Cookie", List.of("a=1", "b=2")))
+                .withBody("<p>ünï \u2028 \"quoted\"</p>").withIsBase64Encoded(false);
+        assertEquals(runtimeJson(answer), intakeJson(answer));
+        var empty = new APIGatewayProxyResponseEvent().withStatusCode(204);
+        assertEquals(runtimeJson(empty), intakeJson(empty));
+    }
+
+    @Test
+    void read_fieldsThisEventClassDoesNotKnow_areSkipped() throws Exception {
+        String event = "{\"httpMethod\":\"GET\",\"path\":\"/x\",\"someFutureField\":{\"a\":[1]},"
+                + "\"requestContext\":{\"identity\":{\"sourceIp\":\"198.51.100.7\",\"vpceId\":\"v\"},\"domainPrefix\":\"d\"}}";
+        var read = ProxyEvents.read(new ByteArrayInputStream(event.getBytes()));
+        assertEquals("GET", read.getHttpMethod());
+        assertEquals("198.51.100.7", read.getRequestContext().getIdentity().getSourceIp());
+    }
+
+    private static JsonNode runtimeJson(APIGatewayProxyResponseEvent answer) throws Exception {
+        var out = new ByteArrayOutputStream();
+        LambdaEventSerializers.serializerFor(APIGatewayProxyResponseEvent.class, ProxyStreamIT.class.getClassLoader()).toJson(answer, out);
+        return withoutNulls(Json.MAPPER.readTree(out.toByteArray()));
+    }
+
+    private static JsonNode intakeJson(APIGatewayProxyResponseEvent answer) throws Exception {
+        var out = new ByteArrayOutputStream();
+        ProxyEvents.write(answer, out);
+        return Json.MAPPER.readTree(out.toByteArray());
+    }
+
+    /** The runtime's serializer and Jackson's defaults differ only in whether they write null fields. */
+    private static JsonNode withoutNulls(JsonNode node) {
+        if (node instanceof ObjectNode o) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+                var e = it.next();
+                if (e.getValue().isNull()) it.remove();
+                else withoutNulls(e.getValue());
+            }
+        } else if (node.isArray()) {
+            node.forEach(ProxyStreamIT::withoutNulls);
+        }
+        return node;
+    }
+}
