@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
  * it, applies its values to the person it identifies, counts it, and emits {@code form.submitted}.
  */
 public final class SubmitForm {
+    private static final System.Logger LOG = System.getLogger("intake");
     /** Public posts per IP and form in one {@link #RATE_WINDOW}. */
     public static final int RATE_LIMIT = 10;
     public static final Duration RATE_WINDOW = Duration.ofMinutes(1);
@@ -198,7 +199,14 @@ public final class SubmitForm {
                     new ConsentRecord(asked, now, metadata.ip(), form.id(), metadata.source()), null, now));
         }
         submissions.save(form.key(), submission);
-        forms.addToCount(form, 1);
+        try {
+            forms.addToCount(form, 1);
+        } catch (RuntimeException countLost) {
+            // After the commit point: the submission is stored and its event will go out. Failing the request now
+            // would make the client's retry store it a second time, so the count is left one short instead.
+            LOG.log(System.Logger.Level.WARNING, "submission counter not updated ({0}); the count is one short",
+                    countLost.getClass().getSimpleName());
+        }
         if (checks.requireIdentifier() && personId == null) {
             List<String> names = form.fields().stream().map(Field::name).toList();
             throw new IntakeException.Invalid("identifier_not_mapped",

@@ -24,6 +24,7 @@ public final class Idempotency {
     public static final Duration TTL = Duration.ofHours(24);
     public static final Duration LEASE = Duration.ofSeconds(30);
     private static final int MAX_KEY_LENGTH = 255;
+    private static final System.Logger LOG = System.getLogger("intake");
 
     private final IdempotencyStore store;
     private final Clock clock;
@@ -68,8 +69,15 @@ public final class Idempotency {
         if (res.status() >= 500 || res.status() == 429) {
             store.release(storeKey, hash);
         } else {
-            store.complete(storeKey, hash, new StoredResponse(res.status(), res.headers(), res.body()),
-                    clock.instant().plus(TTL));
+            try {
+                store.complete(storeKey, hash, new StoredResponse(res.status(), res.headers(), res.body()),
+                        clock.instant().plus(TTL));
+            } catch (RuntimeException notStored) {
+                // The work is done (a submission may be stored): answering 5xx now would invite a retry that does it
+                // again. The claim stays pending and lapses after its lease; the client has its answer.
+                LOG.log(System.Logger.Level.WARNING, "idempotent response not stored ({0}); answered anyway",
+                        notStored.getClass().getSimpleName());
+            }
         }
         return res;
     }
