@@ -33,7 +33,7 @@ public final class RelaySubmissions {
 
     /** Publishes the event of {@code submission}, stored under {@code formKey}; throws when it could not be published. */
     public FormSubmitted relay(String formKey, Submission submission) {
-        FormSubmitted event = event(forms.find(formKey), submission);
+        FormSubmitted event = event(forms.findRecent(formKey), submission);
         events.publish(event);
         return event;
     }

@@ -87,7 +87,7 @@ public final class SubmitForm {
      */
     public Form publicForm(String formId) {
         if (formId == null || !formId.startsWith("frm_")) throw new IntakeException.NotFound("Form");
-        return forms.find(formId).orElseThrow(() -> new IntakeException.NotFound("Form"));
+        return forms.findRecent(formId).orElseThrow(() -> new IntakeException.NotFound("Form"));
     }
 
     /**
@@ -115,7 +115,7 @@ public final class SubmitForm {
     /** A form of {@code workspace} by its site-facing id, without registering it. */
     public java.util.Optional<Form> siteFormIfExists(Workspace workspace, String formId) {
         if (formId == null || !CALLER_FORM_ID.matcher(formId).matches()) return java.util.Optional.empty();
-        return forms.find(Form.key(workspace.id(), formId)).filter(f -> f.workspaceId().equals(workspace.id()));
+        return forms.findRecent(Form.key(workspace.id(), formId)).filter(f -> f.workspaceId().equals(workspace.id()));
     }
 
     /** Accepts {@code values} (keyed by field id or name) for {@code form}, after the guards {@code checks} asks for. */

@@ -101,7 +101,7 @@ public final class TriggerCampaigns {
         boolean last = receiveCount >= settings.maxReceives();
         boolean retry = false;
         List<Delivery> results = new ArrayList<>();
-        Map<String, Object> eventContext = null; // read once per event, and only when an action will run
+        Map<String, Object> eventContext = null; // read once per event, and only when a message will be rendered
         for (Campaign c : due) {
             Instant now = clock.instant();
             switch (deliveries.claim(c.id(), event, now, now.plus(LEASE))) {
@@ -111,7 +111,7 @@ public final class TriggerCampaigns {
                     retry = true;
                 }
                 case DeliveryStore.Claim.Granted granted -> {
-                    if (eventContext == null) eventContext = context(event);
+                    if (eventContext == null && rendersMessage(c, granted.delivery())) eventContext = context(event);
                     Attempt attempt = run(c, event, granted.delivery(), eventContext, last);
                     // A lost lease means a later attempt took over: let it, and look again after the backoff.
                     if (!deliveries.finish(granted.delivery(), attempt.result())) retry = true;
@@ -129,11 +129,22 @@ public final class TriggerCampaigns {
         return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
     }
 
+    /**
+     * Whether this attempt will render a message template, and so needs the person: an e-mail action that has
+     * not yet succeeded. A webhook sends the event itself, so a webhook-only campaign never reads the person.
+     */
+    private static boolean rendersMessage(Campaign c, Delivery claimed) {
+        for (int i = 0; i < c.actions().size(); i++) {
+            if (c.actions().get(i) instanceof CampaignAction.Email && !claimed.succeeded(i)) return true;
+        }
+        return false;
+    }
+
     /** An attempt's result, and whether an action failed in a way a retry may fix (even when this was the last try). */
     private record Attempt(Delivery result, boolean transientFailure) {}
 
     private Attempt run(Campaign c, DomainEvent event, Delivery claimed, Map<String, Object> eventContext, boolean last) {
-        Map<String, Object> context = new LinkedHashMap<>(eventContext);
+        Map<String, Object> context = new LinkedHashMap<>(eventContext == null ? Map.of() : eventContext);
         context.put("campaign", Map.of("id", c.id(), "name", c.name()));
         List<Delivery.ActionResult> results = new ArrayList<>();
         Integer responseCode = claimed.responseCode();

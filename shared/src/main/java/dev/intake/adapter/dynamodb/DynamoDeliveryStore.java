@@ -23,8 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 /**
  * Campaigns table, delivery items: {@code pk = DLV#<workspaceId>#<campaignId>}, {@code sk = <eventId>}. Event
  * ids begin with the event's time, so a reverse query lists a campaign's deliveries newest first, and page
- * 1,000 costs what page 1 does. The item keeps the event itself, so a delivery can be re-fired after SQS
- * has forgotten the message. Items expire ({@code expiresAt}, TTL) {@value #KEEP_DAYS} days after their last change.
+ * 1,000 costs what page 1 does. The item keeps the event itself, gzipped ({@code evz}: a 1 KB submission's
+ * event then fits the item in one write unit), so a delivery can be re-fired after SQS has forgotten the message. Items expire ({@code expiresAt}, TTL) {@value #KEEP_DAYS} days after their last change.
  */
 public final class DynamoDeliveryStore implements DeliveryStore {
     static final long KEEP_DAYS = 90;
@@ -40,7 +40,7 @@ public final class DynamoDeliveryStore implements DeliveryStore {
 
     @Override
     public Claim claim(String campaignId, DomainEvent event, Instant now, Instant leaseUntil) {
-        Map<String, String> names = Map.of("#st", "status", "#ev", "event");
+        Map<String, String> names = Map.of("#st", "status");
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":inprog", s(IN_PROGRESS));
         values.put(":succeeded", s(Delivery.Status.SUCCEEDED.name()));
@@ -51,13 +51,13 @@ public final class DynamoDeliveryStore implements DeliveryStore {
         values.put(":now", s(now.toString()));
         values.put(":ws", s(event.workspaceId()));
         values.put(":cid", s(campaignId));
-        values.put(":json", s(EventJson.write(event)));
+        values.put(":evz", gzipped(EventJson.write(event)));
         values.put(":exp", n(now.plus(Duration.ofDays(KEEP_DAYS)).getEpochSecond()));
         try {
             var res = call(() -> db.updateItem(r -> r.tableName(table).key(key(event.workspaceId(), campaignId, event.eventId()))
                     .updateExpression("SET #st = :inprog, attempts = if_not_exists(attempts, :zero) + :one, leaseUntil = :lease, "
                             + "updatedAt = :now, createdAt = if_not_exists(createdAt, :now), ws = :ws, campaignId = :cid, "
-                            + "#ev = if_not_exists(#ev, :json), expiresAt = :exp")
+                            + "evz = if_not_exists(evz, :evz), expiresAt = :exp")
                     .conditionExpression("attribute_not_exists(pk) OR (#st <> :succeeded AND (#st <> :inprog OR leaseUntil < :nowms))")
                     .expressionAttributeNames(names).expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW)
@@ -166,13 +166,18 @@ public final class DynamoDeliveryStore implements DeliveryStore {
         return AttributeValue.fromM(m);
     }
 
+    /** The stored event: gzipped in {@code evz}; items written before that keep it as text in {@code event}. */
+    private static String eventJson(Map<String, AttributeValue> i) {
+        return i.containsKey("evz") ? gunzipped(i.get("evz")) : str(i, "event");
+    }
+
     private static Delivery delivery(Map<String, AttributeValue> i) {
         List<Delivery.ActionResult> actions = i.containsKey("actions") ? i.get("actions").l().stream().map(a -> {
             Map<String, AttributeValue> m = a.m();
             return new Delivery.ActionResult(str(m, "type"), Delivery.Status.valueOf(str(m, "status")),
                     m.containsKey("code") ? (int) num(m, "code") : null, str(m, "error"), Instant.parse(str(m, "at")));
         }).toList() : List.of();
-        return new Delivery(str(i, "ws"), str(i, "campaignId"), str(i, "sk"), EventJson.read(str(i, "event")),
+        return new Delivery(str(i, "ws"), str(i, "campaignId"), str(i, "sk"), EventJson.read(eventJson(i)),
                 Delivery.Status.valueOf(str(i, "status")), (int) num(i, "attempts"), actions,
                 i.containsKey("responseCode") ? (int) num(i, "responseCode") : null, str(i, "lastError"),
                 Instant.parse(str(i, "createdAt")), Instant.parse(str(i, "updatedAt")),

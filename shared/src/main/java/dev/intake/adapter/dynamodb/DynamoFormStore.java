@@ -23,8 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 /**
  * Forms table.
  * <ul>
- *   <li>{@code FORM#<formKey>} / {@code FORM}: the form. Public routes read it by key alone (strongly
- *       consistent). The sparse GSI {@code byWorkspace} ({@code ws}, {@code gsk = <zero-padded epoch millis>#<id>}) lists a
+ *   <li>{@code FORM#<formKey>} / {@code FORM}: the form. Public routes and the stream relay read it by
+ *       key alone, eventually consistent ({@link #findRecent}); management reads are strongly consistent. The sparse GSI {@code byWorkspace} ({@code ws}, {@code gsk = <zero-padded epoch millis>#<id>}) lists a
  *       workspace's forms newest first.</li>
  *   <li>{@code COUNT#<workspaceId>#<shard>} / {@code <formKey>}: one of {@value #SHARDS} counter shards. A
  *       submission adds 1 to a random shard, so no single item is written on every submission; a
@@ -63,6 +63,12 @@ public final class DynamoFormStore implements FormStore {
     public Optional<Form> find(String formKey) {
         var item = call(() -> db.getItem(r -> r.tableName(table).key(key("FORM#" + formKey, "FORM")).consistentRead(true))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(form(item));
+    }
+
+    @Override
+    public Optional<Form> findRecent(String formKey) {
+        var item = call(() -> db.getItem(r -> r.tableName(table).key(key("FORM#" + formKey, "FORM")))).item();
+        return item == null || item.isEmpty() ? find(formKey) : Optional.of(form(item));
     }
 
     @Override

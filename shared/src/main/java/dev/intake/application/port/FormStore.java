@@ -13,6 +13,16 @@ public interface FormStore {
     /** Finds a form by its storage key ({@link Form#key()}). */
     Optional<Form> find(String formKey);
 
+    /**
+     * Finds a form as most recently stored, for the submission path: a change of the last second may not be
+     * seen yet, but a form that exists is always found. The DynamoDB store reads eventually consistent (half
+     * the read units) and reads again strongly only on a miss. Writes still check the version, so a stale
+     * form costs a retry, never a lost change.
+     */
+    default Optional<Form> findRecent(String formKey) {
+        return find(formKey);
+    }
+
     /** Every form of a workspace, newest first. */
     List<Form> listByWorkspace(String workspaceId);
 

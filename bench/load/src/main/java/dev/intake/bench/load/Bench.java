@@ -91,7 +91,23 @@ final class Bench {
                 + "\"phone\":\"+49 30 1234567\",\"website\":\"https://widgets.example.com/about\",\"interests\":\"marketing\","
                 + "\"message\":\"" + MESSAGE;
         int size = (head + tail + "\"}").getBytes(StandardCharsets.UTF_8).length;
-        return head + tail + " ".repeat(Math.max(0, 1024 - size)) + "\"}";
+        return head + tail + filler(n, 1024 - size) + "\"}";
+    }
+
+    private static final String[] WORDS = ("we our team would like also about when which pricing forms data export webhook "
+            + "launch campaign customers support question integration account billing monthly quarterly invoice "
+            + "contact marketing design sales office remote hours signup newsletter survey feedback").split(" ");
+
+    /**
+     * {@code length} characters of words drawn by a generator seeded with {@code n}: text that compresses like
+     * prose (about 3:1), not like padding, so stored sizes and compression are not flattered.
+     */
+    private static String filler(long n, int length) {
+        var random = new java.util.Random(n);
+        var sb = new StringBuilder(Math.max(0, length));
+        while (sb.length() < length) sb.append(' ').append(WORDS[random.nextInt(WORDS.length)]);
+        sb.setLength(Math.max(0, length));
+        return sb.toString();
     }
 
     /** A client whose connections leave from {@code 127.a.b.c}, so the stack sees that source IP. */
