@@ -17,13 +17,23 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExcee
  * {@link IntakeLocal.Options#withDynamoInterceptors}; off, it does nothing.
  */
 final class DynamoFaults implements ExecutionInterceptor {
+    /** Where the local stack's SQS pollers run the queue-triggered functions (the campaign trigger). */
+    private static final String SQS_POLLERS = "sqs-poller-";
+
     private volatile double rate;
+    private volatile boolean sparePollers;
     private final AtomicLong attempts = new AtomicLong();
     private final AtomicLong throttled = new AtomicLong();
 
     /** Throttle this fraction of attempts from now on (0 switches throttling off). */
     void throttle(double fraction) {
+        throttle(fraction, false);
+    }
+
+    /** As {@link #throttle(double)}; with {@code sparePollers}, not the calls of the SQS-triggered functions. */
+    void throttle(double fraction, boolean sparePollers) {
         if (fraction < 0 || fraction > 1) throw new IllegalArgumentException("fraction " + fraction);
+        this.sparePollers = sparePollers;
         rate = fraction;
     }
 
@@ -36,7 +46,7 @@ final class DynamoFaults implements ExecutionInterceptor {
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
         double r = rate;
-        if (r <= 0) return;
+        if (r <= 0 || sparePollers && Thread.currentThread().getName().startsWith(SQS_POLLERS)) return;
         attempts.incrementAndGet();
         if (ThreadLocalRandom.current().nextDouble() >= r) return;
         throttled.incrementAndGet();
