@@ -60,7 +60,7 @@ public final class IntakeLocal implements AutoCloseable {
 
         /**
          * For tests only (the soak injects DynamoDB throttling this way): interceptors on the DynamoDB client
-         * of the handlers, the relay and the trigger. Not on the stream reader, and not on {@link #dynamo()}.
+         * of the handlers, the relay and the trigger. Not on the stream reader, and not on {@link IntakeLocal#dynamo()}.
          */
         public Options withDynamoInterceptors(ExecutionInterceptor... interceptors) {
             return new Options(port, dataDir, template, dynamoEndpoint, sqsEndpoint, List.of(interceptors));
