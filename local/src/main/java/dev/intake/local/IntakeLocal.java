@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -44,9 +45,26 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 public final class IntakeLocal implements AutoCloseable {
     /** How to start: {@code dynamoEndpoint}/{@code sqsEndpoint} point at an existing backend (LocalStack), else emulators start. */
-    public record Options(int port, Path dataDir, Path template, URI dynamoEndpoint, URI sqsEndpoint) {
+    public record Options(int port, Path dataDir, Path template, URI dynamoEndpoint, URI sqsEndpoint,
+                          List<ExecutionInterceptor> dynamoInterceptors) {
+        public Options {
+            dynamoInterceptors = List.copyOf(dynamoInterceptors);
+        }
+
+        public Options(int port, Path dataDir, Path template, URI dynamoEndpoint, URI sqsEndpoint) {
+            this(port, dataDir, template, dynamoEndpoint, sqsEndpoint, List.of());
+        }
+
         public static Options defaults() { return new Options(3000, null, null, null, null); }
-        public Options withPort(int p) { return new Options(p, dataDir, template, dynamoEndpoint, sqsEndpoint); }
+        public Options withPort(int p) { return new Options(p, dataDir, template, dynamoEndpoint, sqsEndpoint, dynamoInterceptors); }
+
+        /**
+         * For tests only (the soak injects DynamoDB throttling this way): interceptors on the DynamoDB client
+         * of the handlers, the relay and the trigger. Not on the stream reader, and not on {@link IntakeLocal#dynamo()}.
+         */
+        public Options withDynamoInterceptors(ExecutionInterceptor... interceptors) {
+            return new Options(port, dataDir, template, dynamoEndpoint, sqsEndpoint, List.of(interceptors));
+        }
     }
 
     private final Emulators emulators;
@@ -88,7 +106,9 @@ public final class IntakeLocal implements AutoCloseable {
                 .withSettings(signingSecret(options.dataDir()), "http://127.0.0.1:" + api.port(), delivery)
                 // No API Gateway here: API keys get usage keys that nothing meters (RouteGuard accepts any).
                 .withUsagePlanId(null);
-        services = Services.create(config, AwsClients.dynamo(config, capacity));
+        List<ExecutionInterceptor> interceptors = new ArrayList<>(List.of(capacity));
+        interceptors.addAll(options.dynamoInterceptors());
+        services = Services.create(config, AwsClients.dynamo(config, interceptors.toArray(ExecutionInterceptor[]::new)));
         demo = demoWorkspace(services);
         demoFormId = demoForm(services, demo.workspaceId());
 

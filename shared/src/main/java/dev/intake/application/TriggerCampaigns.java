@@ -102,6 +102,7 @@ public final class TriggerCampaigns {
         boolean retry = false;
         List<Delivery> results = new ArrayList<>();
         Map<String, Object> eventContext = null; // read once per event, and only when a message will be rendered
+        Duration leaseLeft = Duration.ZERO; // the longest lease another attempt still holds
         for (Campaign c : due) {
             Instant now = clock.instant();
             switch (deliveries.claim(c.id(), event, now, now.plus(LEASE))) {
@@ -109,6 +110,10 @@ public final class TriggerCampaigns {
                 case DeliveryStore.Claim.Busy busy -> {
                     results.add(busy.delivery());
                     retry = true;
+                    // Retry once the lease lapses, not before: quick receives that only find it held (after an
+                    // attempt that could not record its result) would use up maxReceives and send the event to the DLQ.
+                    Instant until = busy.delivery().leaseUntil();
+                    if (until != null && until.isAfter(now)) leaseLeft = max(leaseLeft, Duration.between(now, until).plusSeconds(1));
                 }
                 case DeliveryStore.Claim.Granted granted -> {
                     if (eventContext == null && rendersMessage(c, granted.delivery())) eventContext = context(event);
@@ -120,7 +125,11 @@ public final class TriggerCampaigns {
                 }
             }
         }
-        return new Outcome(results, retry ? backoff(receiveCount) : null);
+        return new Outcome(results, retry ? max(backoff(receiveCount), leaseLeft) : null);
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /** The backoff before receive {@code receiveCount + 1}: the base, doubled for each earlier receive. */

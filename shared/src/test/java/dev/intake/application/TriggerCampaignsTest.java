@@ -275,6 +275,17 @@ class TriggerCampaignsTest {
     }
 
     @Test
+    void handle_whenTheLeaseOutlastsTheBackoff_retriesWhenTheLeaseLapses() {
+        onForm("cmp_A", webhook());
+        FormSubmitted e = submitted("evt_1", "frm_1", null, false);
+        deliveries.claim("cmp_A", e, NOW, NOW.plus(TriggerCampaigns.LEASE));
+
+        var outcome = trigger.handle(e, 1, null);
+        assertEquals(TriggerCampaigns.LEASE.plusSeconds(1), outcome.retryAfter(), "not the 30 s backoff: the lease would still be held");
+        assertEquals(Duration.ofMinutes(4), trigger.handle(e, 4, null).retryAfter(), "a longer backoff stays");
+    }
+
+    @Test
     void handle_whenTrackedEventMatchesByName_runsTheEventCampaign() {
         campaign("cmp_E", new Campaign.Trigger(Campaign.Trigger.EVENT, null, "Order Completed"), webhook());
         campaign("cmp_F", new Campaign.Trigger(Campaign.Trigger.EVENT, null, "Signed Up"), webhook());
