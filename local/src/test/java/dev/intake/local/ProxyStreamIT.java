@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.intake.config.Services;
 import dev.intake.functions.action.ActionHandler;
+import dev.intake.functions.authorizer.KeyAuthorizerHandler;
 import dev.intake.functions.campaigns.CampaignsHandler;
 import dev.intake.functions.forms.FormsHandler;
 import dev.intake.functions.people.PeopleHandler;
@@ -23,7 +25,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -66,7 +67,7 @@ class ProxyStreamIT {
         byte[] bytes = Files.readAllBytes(Path.of("../events", file));
         var viaRuntime = EventLoader.loadApiGatewayRestEvent("../events/" + file);
         var viaIntake = ProxyEvents.read(new ByteArrayInputStream(bytes));
-        assertEquals(withoutNulls(Json.MAPPER.valueToTree(viaRuntime)), withoutNulls(Json.MAPPER.valueToTree(viaIntake)),
+        assertEquals(Json.withoutNulls(Json.MAPPER.valueToTree(viaRuntime)), Json.withoutNulls(Json.MAPPER.valueToTree(viaIntake)),
                 "the event as the runtime's serializer and as ProxyEvents read it");
         assertEquals(viaRuntime.getRequestContext().getIdentity().getSourceIp(), viaIntake.getRequestContext().getIdentity().getSourceIp());
 
@@ -80,6 +81,29 @@ class ProxyStreamIT {
         int status = streamed.path("statusCode").asInt();
         assertTrue(status >= 200 && status < 400, file + " through the stream method: " + streamed);
         assertEquals(answer.getStatusCode(), status, file + ": the stream method answers as the event method did");
+    }
+
+    @Test
+    void authorizerEvent_throughTheStreamMethod_allowsAndDeniesWithThePolicyTheRuntimeWouldWrite() throws Exception {
+        byte[] bytes = Files.readAllBytes(Path.of("../events/authorizer-request.json"));
+        var viaRuntime = EventLoader.loadAPIGatewayCustomAuthorizerEvent("../events/authorizer-request.json");
+        var handler = new KeyAuthorizerHandler(TestStack.get().services());
+        JsonNode sample = Json.MAPPER.readTree(bytes);
+        String demoKey = TestStack.get().demoWorkspace().apiKey();
+        for (String key : List.of(demoKey, "sk_live_unknown")) {
+            ObjectNode headers = (ObjectNode) sample.path("headers");
+            headers.remove(List.of("Authorization", "authorization", "x-api-key", "X-API-Key"));
+            headers.put("x-api-key", key);
+            byte[] event = Json.MAPPER.writeValueAsBytes(sample);
+            viaRuntime.setHeaders(Json.MAPPER.convertValue(sample.path("headers"), Map.class));
+            IamPolicyResponseV1 policy = handler.handleRequest(viaRuntime, null);
+            var out = new ByteArrayOutputStream();
+            handler.handleRequest(new ByteArrayInputStream(event), out, null);
+            JsonNode streamed = Json.MAPPER.readTree(out.toByteArray());
+            assertEquals(runtimeJson(policy, IamPolicyResponseV1.class), streamed, key + ": the policy as the runtime's serializer writes it");
+            assertEquals(key.equals(demoKey) ? "Allow" : "Deny",
+                    streamed.path("policyDocument").path("Statement").get(0).path("Effect").asText(), streamed.toString());
+        }
     }
 
     @Test
@@ -103,28 +127,23 @@ class ProxyStreamIT {
     }
 
     private static JsonNode runtimeJson(APIGatewayProxyResponseEvent answer) throws Exception {
+        return runtimeJson(answer, APIGatewayProxyResponseEvent.class);
+    }
+
+    /** What the Lambda runtime's serializer writes for {@code answer}: its event serializer, or its plain Jackson one. */
+    private static <T> JsonNode runtimeJson(T answer, Class<T> type) throws Exception {
         var out = new ByteArrayOutputStream();
-        LambdaEventSerializers.serializerFor(APIGatewayProxyResponseEvent.class, ProxyStreamIT.class.getClassLoader()).toJson(answer, out);
-        return withoutNulls(Json.MAPPER.readTree(out.toByteArray()));
+        ClassLoader loader = ProxyStreamIT.class.getClassLoader();
+        var serializer = LambdaEventSerializers.isLambdaSupportedEvent(type.getName())
+                ? LambdaEventSerializers.serializerFor(type, loader)
+                : com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory.getInstance().getSerializer(type);
+        serializer.toJson(answer, out);
+        return Json.withoutNulls(Json.MAPPER.readTree(out.toByteArray()));
     }
 
     private static JsonNode intakeJson(APIGatewayProxyResponseEvent answer) throws Exception {
         var out = new ByteArrayOutputStream();
         ProxyEvents.write(answer, out);
         return Json.MAPPER.readTree(out.toByteArray());
-    }
-
-    /** The runtime's serializer and Jackson's defaults differ only in whether they write null fields. */
-    private static JsonNode withoutNulls(JsonNode node) {
-        if (node instanceof ObjectNode o) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
-                var e = it.next();
-                if (e.getValue().isNull()) it.remove();
-                else withoutNulls(e.getValue());
-            }
-        } else if (node.isArray()) {
-            node.forEach(ProxyStreamIT::withoutNulls);
-        }
-        return node;
     }
 }

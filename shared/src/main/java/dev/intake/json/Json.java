@@ -36,6 +36,17 @@ public final class Json {
 
     public static ArrayNode array() { return JsonNodeFactory.instance.arrayNode(); }
 
+    /** {@code node} without its null fields, at every depth (in place): what the Lambda runtime's serializer leaves out. */
+    public static JsonNode withoutNulls(JsonNode node) {
+        if (node instanceof ObjectNode o) {
+            o.properties().removeIf(e -> e.getValue().isNull());
+            o.forEach(Json::withoutNulls);
+        } else if (node instanceof ArrayNode a) {
+            a.forEach(Json::withoutNulls);
+        }
+        return node;
+    }
+
     public static String write(JsonNode node) {
         try {
             return MAPPER.writeValueAsString(node);
