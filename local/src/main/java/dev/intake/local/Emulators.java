@@ -30,8 +30,12 @@ import scala.jdk.javaapi.FutureConverters;
  * queues and messages stay, and {@link #startSqs()} serves them again on the same port and endpoint.
  */
 public final class Emulators implements AutoCloseable {
-    /** How long in-flight SQS requests (long polls) get to finish when the server stops. */
-    private static final FiniteDuration SQS_DRAIN = FiniteDuration.create(500, TimeUnit.MILLISECONDS);
+    /**
+     * How long in-flight SQS requests get to finish when the server stops: longer than the local poller's
+     * 1 s long poll ({@link SqsPoller}). A receive cut short would lose its answer while ElasticMQ has already
+     * hidden its messages, and they would only come back after the queue's visibility timeout (180 s).
+     */
+    private static final FiniteDuration SQS_DRAIN = FiniteDuration.create(1_500, TimeUnit.MILLISECONDS);
     /** The port may be held for a moment after a stop (TIME_WAIT, a closing socket): bind again for this long. */
     private static final long REBIND_FOR_MILLIS = 10_000;
     private static final long REBIND_PAUSE_MILLIS = 100;
