@@ -28,9 +28,6 @@ import dev.intake.domain.Delivery;
 import dev.intake.domain.Ids;
 import dev.intake.json.Json;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -121,7 +118,6 @@ class FaultsIT {
     static final MovableClock CLOCK = new MovableClock();
     static ApiServer server;
     static IntakeConfig config;
-    static final HttpClient CLIENT = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     @BeforeAll
     static void startFaultyApi() throws Exception {
@@ -212,17 +208,8 @@ class FaultsIT {
     // ---- the calls
 
     static HttpResponse<String> send(String method, String path, String body, String... headers) {
-        var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
-        try {
-            return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Http.sendTo("http://127.0.0.1:" + server.port(), method, path,
+                body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8), headers);
     }
 
     static HttpResponse<String> publicSubmit(String formId, String body, String idempotencyKey) {

@@ -22,7 +22,12 @@ final class Http {
     }
 
     static HttpResponse<String> sendBytes(String method, String path, byte[] body, String... headers) {
-        var b = HttpRequest.newBuilder(URI.create(TestStack.get().baseUrl() + path)).timeout(Duration.ofSeconds(30))
+        return sendTo(TestStack.get().baseUrl(), method, path, body, headers);
+    }
+
+    /** {@link #sendBytes} to another server than the test stack's, at {@code baseUrl}. */
+    static HttpResponse<String> sendTo(String baseUrl, String method, String path, byte[] body, String... headers) {
+        var b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
         try {

@@ -52,6 +52,8 @@ public final class ManagePeople {
         if ((email == null) == (id == null)) {
             throw new IntakeException.Invalid("invalid_lookup", "Look a person up by exactly one of 'email' or 'id'", List.of("email", "id"));
         }
+        // Longer identifiers are refused when people are made, so no person has one (and no key could hold it).
+        if (Person.identifierTooLong(email) || Person.identifierTooLong(id)) throw new IntakeException.NotFound("Person");
         Optional<Person> found;
         if (email != null) {
             String e = email.trim().toLowerCase(Locale.ROOT);

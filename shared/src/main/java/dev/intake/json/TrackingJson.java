@@ -26,7 +26,7 @@ public final class TrackingJson {
     public static final int MAX_BATCH_BYTES = 500 * 1024;
     public static final int MAX_BATCH_MESSAGES = 2_500;
     /** Ids go into storage keys, which DynamoDB limits to 2,048 bytes with the prefixes. */
-    private static final int MAX_ID_BYTES = 1024;
+    private static final int MAX_ID_BYTES = dev.intake.domain.Person.MAX_IDENTIFIER_BYTES;
 
     /** The calls, and the write key if the body carries one. */
     public record Parsed(List<TrackCall> calls, String writeKey) {}

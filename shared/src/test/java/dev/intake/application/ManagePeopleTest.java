@@ -136,6 +136,14 @@ class ManagePeopleTest {
     }
 
     @Test
+    void find_whenTheIdentifierIsLongerThanAnyPersonsCanBe_isNotFoundWithoutAStorageCall() {
+        int findsBefore = people.finds;
+        assertThrows(IntakeException.NotFound.class, () -> managePeople.find(WS, null, "x".repeat(Person.MAX_IDENTIFIER_BYTES + 1)));
+        assertThrows(IntakeException.NotFound.class, () -> managePeople.find(WS, "é".repeat(600) + "@example.com", null));
+        assertEquals(findsBefore, people.finds, "no key that long is looked up");
+    }
+
+    @Test
     void find_byIdIsCaseSensitive() {
         Form f = form(WS, "Contact");
         submit(f, "id", "User-42");

@@ -10,7 +10,6 @@ import dev.intake.http.ApiRequest;
 import dev.intake.http.ApiResponse;
 import dev.intake.http.ProxyStreamHandler;
 import dev.intake.http.Credentials;
-import dev.intake.http.Errors;
 import dev.intake.http.Router;
 import dev.intake.json.PersonJson;
 
@@ -40,19 +39,8 @@ public final class PeopleHandler implements ProxyStreamHandler {
         return router.handle(event);
     }
 
-    /** Tracking calls refuse longer identifiers, so no person has one (and DynamoDB keys could not hold it). */
-    static final int MAX_IDENTIFIER_BYTES = 1024;
-
     private ApiResponse find(ApiRequest req) {
-        String ws = workspace(req);
-        for (String name : new String[] {"email", "id"}) {
-            String v = req.query(name);
-            if (v != null && v.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_IDENTIFIER_BYTES) {
-                return Errors.json(404, "not_found", "Person not found: '" + name + "' is longer than " + MAX_IDENTIFIER_BYTES
-                        + " bytes, and no person's is", null);
-            }
-        }
-        return ApiResponse.json(200, PersonJson.view(people.profile(ws, req.query("email"), req.query("id"))));
+        return ApiResponse.json(200, PersonJson.view(people.profile(workspace(req), req.query("email"), req.query("id"))));
     }
 
     private ApiResponse erase(ApiRequest req) {
