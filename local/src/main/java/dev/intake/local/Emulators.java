@@ -32,8 +32,8 @@ import scala.jdk.javaapi.FutureConverters;
 public final class Emulators implements AutoCloseable {
     /**
      * How long in-flight SQS requests get to finish when the server stops: longer than the local poller's
-     * 1 s long poll ({@link SqsPoller}). A receive cut short would lose its answer while ElasticMQ has already
-     * hidden its messages, and they would only come back after the queue's visibility timeout (180 s).
+     * 1 s long poll ({@link SqsPoller}), so that most receives get their answer. One whose answer is still lost
+     * leaves its messages hidden until the queue's visibility timeout (180 s), as in a real outage.
      */
     private static final FiniteDuration SQS_DRAIN = FiniteDuration.create(1_500, TimeUnit.MILLISECONDS);
     /** The port may be held for a moment after a stop (TIME_WAIT, a closing socket): bind again for this long. */

@@ -65,7 +65,9 @@ class NoLostEventsIT {
             assertEquals(0, rejected.get(), "no submission was refused: the queue is not on the request path");
             assertEquals(sent.get(), acknowledged.size());
 
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+            // Usually seconds. But a receive whose answer was lost as the queue went down leaves its messages hidden
+            // for the queue's visibility timeout (180 s, template.yaml), as in a real outage; they come back after it.
+            await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(200))
                     .until(() -> receiver.requests("/outbox").size() >= acknowledged.size());
             await().atMost(Duration.ofSeconds(30)).until(() -> nothingWaiting(stack));
 
