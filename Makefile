@@ -5,6 +5,7 @@
 #   $(ARTIFACTS_DIR)/lib/intake-function-<name>.jar   the handler classes
 #   $(ARTIFACTS_DIR)/lib/*.jar                        its runtime dependencies (intake-shared, the SDK, Jackson…)
 #
+# with the AWS SDK and the Lambda events library shrunk to what Intake's code reaches (packaging/shrink.sh),
 # which is the layout the Lambda Java runtime puts on its classpath. Test and local-stack dependencies never
 # enter an artifact. `make package` builds every function's directory and zip under target/lambda/ without SAM.
 SHELL := /bin/bash
@@ -23,7 +24,8 @@ module = $(patsubst $(1)=%,%,$(filter $(1)=%,$(FUNCTIONS)))
 MODULES := $(foreach f,$(FUNCTIONS),functions/$(word 2,$(subst =, ,$(f))))
 
 SOURCES := $(ROOT)Makefile $(shell find $(ROOT)shared/src/main $(addprefix $(ROOT),$(addsuffix /src/main,$(MODULES))) -type f 2>/dev/null) \
-	$(wildcard $(ROOT)pom.xml $(ROOT)shared/pom.xml $(addprefix $(ROOT),$(addsuffix /pom.xml,$(MODULES))))
+	$(wildcard $(ROOT)pom.xml $(ROOT)shared/pom.xml $(addprefix $(ROOT),$(addsuffix /pom.xml,$(MODULES)))) \
+	$(wildcard $(ROOT)packaging/*)
 
 # One Maven run for all functions: each module's jar, and its runtime dependencies in target/lambda-lib
 # (emptied first, so that a dependency dropped from a pom leaves the artifacts too).
@@ -31,12 +33,14 @@ $(STAMP): $(SOURCES)
 	rm -rf $(addprefix $(ROOT),$(addsuffix /target/lambda-lib,$(MODULES)))
 	cd $(ROOT) && . bin/select-jdk.sh && $(MVN) -pl $(subst $(space),$(comma),$(MODULES)) -am -DskipTests \
 		package dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lambda-lib
+	$(ROOT)packaging/shrink.sh
 	mkdir -p $(OUT) && touch $@
 
 # $(1) = module name, $(2) = destination directory.
 define copy_function
 	rm -rf $(2)/lib && mkdir -p $(2)/lib
 	cp $(ROOT)functions/$(1)/target/lambda-lib/*.jar $(2)/lib/
+	for jar in $(OUT)/shrunk/*.jar; do [ ! -e "$(2)/lib/$$(basename "$$jar")" ] || cp "$$jar" $(2)/lib/; done
 	cp $(ROOT)functions/$(1)/target/intake-function-$(1)-*.jar $(2)/lib/intake-function-$(1).jar
 endef
 
