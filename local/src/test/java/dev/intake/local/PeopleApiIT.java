@@ -63,6 +63,33 @@ class PeopleApiIT {
     }
 
     @Test
+    void longTextAttributes_areStoredGzipped_andReadBackExactly() throws Exception {
+        var ws = Fixtures.workspace();
+        String formId = Fixtures.seedForm(ws, false).path("id").asText();
+        String message = "Grüße! " + "We would like to hear about pricing for the forms export. ".repeat(20) + "😀";
+        String note = "n".repeat(256);
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("email", "long.text@example.com");
+        body.put("firstName", "Lin");
+        body.put("message", message);
+        body.put("note", note);
+        publicSubmit(formId, dev.intake.json.Json.MAPPER.writeValueAsString(body));
+
+        JsonNode attributes = Http.json(find(ws, "email=long.text%40example.com")).path("attributes");
+        assertEquals(message, attributes.path("message").asText());
+        assertEquals(note, attributes.path("note").asText());
+        assertEquals("Lin", attributes.path("firstName").asText());
+
+        var stack = TestStack.get();
+        var item = stack.dynamo().scanPaginator(r -> r.tableName(stack.services().config.tables().people())).items().stream()
+                .filter(i -> i.containsKey("email") && "long.text@example.com".equals(i.get("email").s())).findFirst().orElseThrow();
+        assertNotNull(item.get("a.message").b(), "text over 256 bytes is stored gzipped: " + item.get("a.message"));
+        assertTrue(item.get("a.message").b().asByteArray().length < message.getBytes(StandardCharsets.UTF_8).length / 2);
+        assertEquals(note, item.get("a.note").s(), "text of 256 bytes stays a string");
+        assertEquals("Lin", item.get("a.firstName").s());
+    }
+
+    @Test
     void findById_andAnIdKeyedPersonByEmail() {
         var ws = Fixtures.workspace();
         backendSubmit(ws, "signup", "{\"id\":42,\"email\":\"Cool.Person@Example.com\",\"plan\":\"pro\"}");

@@ -28,7 +28,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 /**
  * People table: {@code PERSON#<workspaceId>#<personId>} / {@code PERSON}. The person id is derived from
  * the identifier, so a submission upserts its person with one {@code UpdateItem} and no read. Attributes
- * are top-level {@code a.<name>} attributes, so each is set without rewriting the others. A person keyed
+ * are top-level {@code a.<name>} attributes, so each is set without rewriting the others; a text value over
+ * {@value #LONG_TEXT_BYTES} bytes (a message, say) is stored {@link Dynamo#gzipped gzipped}, since every
+ * upsert is charged for the whole item by the KB (docs/decisions.md, "Fewer capacity units"). A person keyed
  * by their {@code id} who also has an email carries {@code emailKey = <workspaceId>#<email>}, which keys
  * the sparse, keys-only GSI {@value #BY_EMAIL}; people keyed by email need no index. Erasures are
  * recorded as {@code ERASURE#<workspaceId>} / {@code <era id>} items with counts only.
@@ -37,6 +39,7 @@ public final class DynamoPersonStore implements PersonStore {
     public static final String BY_EMAIL = "byEmail";
     private static final int ATTRIBUTES_PER_UPDATE = 100;
     private static final String ATTR = "a.";
+    static final int LONG_TEXT_BYTES = 256;
 
     private final DynamoDbClient db;
     private final String table;
@@ -77,7 +80,7 @@ public final class DynamoPersonStore implements PersonStore {
         List<Map.Entry<String, Object>> attributes = new ArrayList<>(u.attributes().entrySet());
         for (int i = 0; i < Math.min(ATTRIBUTES_PER_UPDATE, attributes.size()); i++) {
             names.put("#a" + i, ATTR + attributes.get(i).getKey());
-            values.put(":a" + i, value(attributes.get(i).getValue()));
+            values.put(":a" + i, attribute(attributes.get(i).getValue()));
             set.add("#a" + i + " = :a" + i);
         }
         if (c != null) {
@@ -105,7 +108,7 @@ public final class DynamoPersonStore implements PersonStore {
             Map<String, AttributeValue> moreValues = new HashMap<>();
             for (int i = from; i < Math.min(from + ATTRIBUTES_PER_UPDATE, attributes.size()); i++) {
                 moreNames.put("#a" + i, ATTR + attributes.get(i).getKey());
-                moreValues.put(":a" + i, value(attributes.get(i).getValue()));
+                moreValues.put(":a" + i, attribute(attributes.get(i).getValue()));
                 more.add("#a" + i + " = :a" + i);
             }
             run(() -> db.updateItem(r -> r.tableName(table).key(key(pk(u.workspaceId(), u.personId()), "PERSON"))
@@ -130,13 +133,24 @@ public final class DynamoPersonStore implements PersonStore {
         }
     }
 
+    /** A person attribute's stored value: long text gzipped (JSON has no binary, so a binary value is always that). */
+    static AttributeValue attribute(Object v) {
+        if (v instanceof String text && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > LONG_TEXT_BYTES) return gzipped(text);
+        return value(v);
+    }
+
+    /** The value of an {@link #attribute}. */
+    static Object fromAttribute(AttributeValue v) {
+        return v.b() != null ? gunzipped(v) : fromValue(v);
+    }
+
     @Override
     public Optional<Person> find(String workspaceId, String personId) {
         var item = call(() -> db.getItem(r -> r.tableName(table).key(key(pk(workspaceId, personId), "PERSON")).consistentRead(true))).item();
         if (item == null || item.isEmpty()) return Optional.empty();
         Map<String, Object> attributes = new LinkedHashMap<>();
         item.forEach((k, v) -> {
-            if (k.startsWith(ATTR)) attributes.put(k.substring(ATTR.length()), fromValue(v));
+            if (k.startsWith(ATTR)) attributes.put(k.substring(ATTR.length()), fromAttribute(v));
         });
         ConsentRecord record = null;
         AttributeValue r = item.get("consentRecord");
