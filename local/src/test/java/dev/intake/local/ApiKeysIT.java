@@ -26,10 +26,21 @@ class ApiKeysIT {
 
     private final AdminHandler admin = new AdminHandler(TestStack.get().services());
 
+    /** A command as the Lambda runtime hands it over: JSON bytes to the stream method, and the answer read back. */
     private Map<String, Object> admin(Object... keyValues) {
         Map<String, Object> event = new java.util.LinkedHashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) event.put((String) keyValues[i], keyValues[i + 1]);
-        return admin.handleRequest(event, null);
+        try {
+            return adminRaw(dev.intake.json.Json.MAPPER.writeValueAsString(event));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private Map<String, Object> adminRaw(String event) throws java.io.IOException {
+        var out = new java.io.ByteArrayOutputStream();
+        admin.handleRequest(new java.io.ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
+        return dev.intake.json.Json.MAPPER.readValue(out.toByteArray(), new com.fasterxml.jackson.core.type.TypeReference<>() {});
     }
 
     private static HttpResponse<String> forms(String workspaceId, String... headers) {
@@ -138,6 +149,19 @@ class ApiKeysIT {
         assertTrue(new dev.intake.application.Authenticator(TestStack.get().services().workspaces)
                 .workspaceForSite(ws.siteId(), ws.trackKey()).id().equals(ws.workspaceId()), "a track key is not revoked as an API key");
         assertEquals(0, TestStack.get().services().workspaces.listCredentials(ws.workspaceId()).stream().filter(Credential::revoked).count());
+    }
+
+    @Test
+    void adminFunction_answersMalformedOrNonObjectEvents_withAClearError() throws Exception {
+        for (String event : List.of("{\"command\":", "not json", "[\"create-workspace\"]", "\"create-workspace\"", "42", "{} {}")) {
+            assertError("invalid_event", adminRaw(event));
+        }
+        assertError("unknown_command", adminRaw(""));
+        assertError("unknown_command", adminRaw("null"));
+        assertError("unknown_command", adminRaw("{}"));
+        var created = adminRaw("{\"command\":\"create-workspace\",\"name\":\"Über Acme\"}");
+        assertEquals("Über Acme", created.get("name"), created.toString());
+        assertTrue(((String) created.get("apiKey")).startsWith("sk_live_"), created.toString());
     }
 
     private static void assertError(String code, Map<String, Object> answer) {

@@ -2,10 +2,18 @@ package dev.intake.functions.admin;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.intake.application.CreateWorkspace;
 import dev.intake.application.ManageKeys;
 import dev.intake.config.Services;
 import dev.intake.domain.IntakeException;
+import dev.intake.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,8 +25,13 @@ import java.util.Map;
  * {@code create-workspace}, {@code create-api-key}, {@code list-api-keys} and {@code revoke-api-key}. New
  * secrets are in the answer, once; errors answer {@code {"error":{"code","message"}}}. Logs name the command
  * and the workspace, never a secret.
+ *
+ * <p>The Lambda runtime calls the stream method (it prefers it when a class has both, as for
+ * {@link dev.intake.http.ProxyStreamHandler}): the command is read and the answer written with Intake's own
+ * Jackson, so the runtime's serializer (about 0.2 s of a cold start) is never loaded.
  */
-public final class AdminHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+public final class AdminHandler implements RequestHandler<Map<String, Object>, Map<String, Object>>, RequestStreamHandler {
+    private static final TypeReference<Map<String, Object>> COMMAND = new TypeReference<>() {};
     static final List<String> COMMANDS = List.of("create-workspace", "create-api-key", "list-api-keys", "revoke-api-key");
     private static final System.Logger LOG = System.getLogger("intake");
 
@@ -33,6 +46,22 @@ public final class AdminHandler implements RequestHandler<Map<String, Object>, M
         this.createWorkspace = services.createWorkspace;
         this.keys = services.manageKeys;
     }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        Map<String, Object> answer;
+        try {
+            JsonNode event = Json.MAPPER.readTree(input);
+            if (event == null || event.isMissingNode() || event.isNull()) answer = handleRequest(Map.of(), context);
+            else if (event.isObject()) answer = handleRequest(Json.MAPPER.convertValue(event, COMMAND), context);
+            else answer = error(new IntakeException.Invalid("invalid_event", "The event must be a JSON object, such as " + EXAMPLE, List.of()));
+        } catch (JacksonException malformed) {
+            answer = error(new IntakeException.Invalid("invalid_event", "The event is not valid JSON; send a JSON object, such as " + EXAMPLE, List.of()));
+        }
+        Json.MAPPER.writeValue(output, answer);
+    }
+
+    private static final String EXAMPLE = "{\"command\":\"create-workspace\",\"name\":\"Acme\"}";
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
@@ -52,12 +81,16 @@ public final class AdminHandler implements RequestHandler<Map<String, Object>, M
             return out;
         } catch (IntakeException e) {
             LOG.log(Level.WARNING, "admin " + command + " failed: " + e.code());
-            Map<String, Object> error = new LinkedHashMap<>();
-            error.put("code", e.code());
-            error.put("message", e.getMessage());
-            if (e instanceof IntakeException.Invalid invalid && !invalid.fields().isEmpty()) error.put("fields", invalid.fields());
-            return Map.of("error", error);
+            return error(e);
         }
+    }
+
+    private static Map<String, Object> error(IntakeException e) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", e.code());
+        error.put("message", e.getMessage());
+        if (e instanceof IntakeException.Invalid invalid && !invalid.fields().isEmpty()) error.put("fields", invalid.fields());
+        return Map.of("error", error);
     }
 
     private Map<String, Object> createWorkspace(Map<String, Object> in) {
