@@ -2,13 +2,10 @@ package dev.intake.local;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.intake.application.CreateWorkspace;
@@ -22,8 +19,11 @@ import java.time.Duration;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import dev.intake.domain.IntakeException;
 import dev.intake.json.Json;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -128,7 +128,7 @@ public final class IntakeLocal implements AutoCloseable {
                 String url = queueUrls.get(queue);
                 String arn = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
                         .attributes().get(QueueAttributeName.QUEUE_ARN);
-                pollers.add(new SqsPoller(sqs, url, arn, sqsHandler(handler), f.logicalId()));
+                pollers.add(new SqsPoller(sqs, url, arn, streamHandler(handler), f.logicalId()));
             }
             for (Template.StreamSource stream : f.streams()) {
                 String table = tables.get(stream.table());
@@ -329,16 +329,21 @@ public final class IntakeLocal implements AutoCloseable {
         return e -> handler.handleRequest(e, LocalContext.INSTANCE);
     }
 
-    @SuppressWarnings("unchecked")
-    private static java.util.function.Function<DynamodbEvent, StreamsEventResponse> streamHandler(Object h) {
-        var handler = (RequestHandler<DynamodbEvent, StreamsEventResponse>) h;
-        return e -> handler.handleRequest(e, LocalContext.INSTANCE);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static java.util.function.Function<SQSEvent, SQSBatchResponse> sqsHandler(Object h) {
-        var handler = (RequestHandler<SQSEvent, SQSBatchResponse>) h;
-        return e -> handler.handleRequest(e, LocalContext.INSTANCE);
+    /**
+     * A function that reads its own event ({@link RequestStreamHandler}: the relay, the campaign trigger), called
+     * in this JVM with the event's JSON as Lambda sends it; returns what the function wrote.
+     */
+    private static java.util.function.Function<byte[], byte[]> streamHandler(Object h) {
+        var handler = (RequestStreamHandler) h;
+        return event -> {
+            var answer = new ByteArrayOutputStream();
+            try {
+                handler.handleRequest(new ByteArrayInputStream(event), answer, LocalContext.INSTANCE);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return answer.toByteArray();
+        };
     }
 
     /**

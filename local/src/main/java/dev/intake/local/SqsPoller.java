@@ -1,11 +1,14 @@
 package dev.intake.local;
 
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.intake.json.BatchEvents;
+import dev.intake.json.Json;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -14,19 +17,21 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * The Lambda SQS event source mapping, on loopback: long-polls a queue, hands batches to the handler as
- * an {@link SQSEvent}, and deletes every message the handler did not report as failed. Failed messages
- * come back after the visibility timeout, and the queue's redrive policy moves them to the DLQ.
+ * The Lambda SQS event source mapping, on loopback: long-polls a queue, hands batches to the handler as the
+ * SQS event's JSON, as Lambda sends it, and deletes every message the handler's answer does not report in
+ * {@code batchItemFailures}. Failed messages come back after the visibility timeout, and the queue's redrive
+ * policy moves them to the DLQ.
  */
 final class SqsPoller implements AutoCloseable {
     private final SqsClient sqs;
     private final String queueUrl;
     private final String queueArn;
-    private final Function<SQSEvent, SQSBatchResponse> handler;
+    /** The event's JSON to the function's answer. */
+    private final Function<byte[], byte[]> handler;
     private final Thread thread;
     private volatile boolean running = true;
 
-    SqsPoller(SqsClient sqs, String queueUrl, String queueArn, Function<SQSEvent, SQSBatchResponse> handler, String name) {
+    SqsPoller(SqsClient sqs, String queueUrl, String queueArn, Function<byte[], byte[]> handler, String name) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.queueArn = queueArn;
@@ -40,11 +45,7 @@ final class SqsPoller implements AutoCloseable {
                 List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)
                         .messageSystemAttributeNames(MessageSystemAttributeName.ALL).messageAttributeNames("All")).messages();
                 if (messages.isEmpty()) continue;
-                SQSBatchResponse response = handler.apply(event(messages));
-                Set<String> failed = new HashSet<>();
-                if (response != null && response.getBatchItemFailures() != null) {
-                    response.getBatchItemFailures().forEach(f -> failed.add(f.getItemIdentifier()));
-                }
+                Set<String> failed = new HashSet<>(BatchEvents.readFailures(handler.apply(event(messages))));
                 List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
                 for (Message m : messages) {
                     if (!failed.contains(m.messageId())) {
@@ -61,33 +62,36 @@ final class SqsPoller implements AutoCloseable {
         }
     }
 
-    private SQSEvent event(List<Message> messages) {
-        List<SQSEvent.SQSMessage> records = new ArrayList<>();
+    /** The SQS event Lambda would send for these messages. */
+    private byte[] event(List<Message> messages) {
+        ObjectNode event = Json.object();
+        ArrayNode records = event.putArray("Records");
         for (Message m : messages) {
-            SQSEvent.SQSMessage r = new SQSEvent.SQSMessage();
-            r.setMessageId(m.messageId());
-            r.setReceiptHandle(m.receiptHandle());
-            r.setBody(m.body());
-            r.setMd5OfBody(m.md5OfBody());
-            r.setEventSource("aws:sqs");
-            r.setEventSourceArn(queueArn);
-            r.setAwsRegion("us-east-1");
-            Map<String, String> attrs = new java.util.HashMap<>();
-            m.attributes().forEach((k, v) -> attrs.put(k.toString(), v));
-            r.setAttributes(attrs);
-            Map<String, SQSEvent.MessageAttribute> mattrs = new java.util.HashMap<>();
+            ObjectNode r = records.addObject();
+            r.put("messageId", m.messageId());
+            r.put("receiptHandle", m.receiptHandle());
+            r.put("body", m.body());
+            ObjectNode attributes = r.putObject("attributes");
+            m.attributes().forEach((k, v) -> attributes.put(k.toString(), v));
+            ObjectNode messageAttributes = r.putObject("messageAttributes");
             m.messageAttributes().forEach((k, v) -> {
-                SQSEvent.MessageAttribute a = new SQSEvent.MessageAttribute();
-                a.setDataType(v.dataType());
-                a.setStringValue(v.stringValue());
-                mattrs.put(k, a);
+                ObjectNode a = messageAttributes.putObject(k);
+                if (v.stringValue() != null) a.put("stringValue", v.stringValue());
+                if (v.binaryValue() != null) a.put("binaryValue", Base64.getEncoder().encodeToString(v.binaryValue().asByteArray()));
+                a.putArray("stringListValues");
+                a.putArray("binaryListValues");
+                a.put("dataType", v.dataType());
             });
-            r.setMessageAttributes(mattrs);
-            records.add(r);
+            r.put("md5OfBody", m.md5OfBody());
+            r.put("eventSource", "aws:sqs");
+            r.put("eventSourceARN", queueArn);
+            r.put("awsRegion", "us-east-1");
         }
-        SQSEvent e = new SQSEvent();
-        e.setRecords(records);
-        return e;
+        try {
+            return Json.MAPPER.writeValueAsBytes(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void pause() {

@@ -1,13 +1,11 @@
 package dev.intake.local;
 
-import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
-import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.Identity;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamViewType;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.intake.adapter.dynamodb.StreamImages;
-import java.util.ArrayList;
-import java.util.Date;
+import dev.intake.json.BatchEvents;
+import dev.intake.json.Json;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,13 +26,14 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 /**
  * The Lambda DynamoDB stream event source mapping, on loopback, for one function and one table's stream.
  * It reads every shard in order (a child only once its parent is done), drops the records that no
- * {@code FilterCriteria} pattern matches, and hands the rest to the handler as a {@link DynamodbEvent} of
- * up to {@code BatchSize} records.
+ * {@code FilterCriteria} pattern matches, and hands the rest to the handler as the JSON of a stream event of
+ * up to {@code BatchSize} records, as Lambda sends it.
  *
- * <p>Failures follow {@code ReportBatchItemFailures} with unlimited retries: when the handler reports
- * failed sequence numbers, the records before the earliest of them are done and that record and the rest of
- * the batch are delivered again; when it throws, or names a record that is not in the batch, the whole
- * batch is. Retries back off from 100 ms to 2 s, and the shard does not move past a failing record.
+ * <p>Failures follow {@code ReportBatchItemFailures} with unlimited retries: when the handler's answer reports
+ * failed sequence numbers ({@code batchItemFailures}), the records before the earliest of them are done and
+ * that record and the rest of the batch are delivered again; when it throws, or names a record that is not in
+ * the batch, the whole batch is. Retries back off from 100 ms to 2 s, and the shard does not move past a
+ * failing record.
  *
  * <p>The position in each shard lives in memory only: a new poller on a stream that survived a restart
  * ({@code --data-dir}) with {@code TRIM_HORIZON} delivers the records it still holds again, where Lambda
@@ -52,7 +51,8 @@ final class StreamPoller implements AutoCloseable {
     private final String streamArn;
     private final String tableName;
     private final Template.StreamSource source;
-    private final Function<DynamodbEvent, StreamsEventResponse> handler;
+    /** The event's JSON to the function's answer. */
+    private final Function<byte[], byte[]> handler;
     private final String name;
     /** By shard id, in the order DescribeStream listed them; touched by the poller thread only, once it runs. */
     private final Map<String, Shard> shards = new LinkedHashMap<>();
@@ -67,7 +67,7 @@ final class StreamPoller implements AutoCloseable {
      * written after the constructor returns is delivered. Then starts polling on a daemon thread.
      */
     StreamPoller(DynamoDbStreamsClient streams, String streamArn, String tableName, Template.StreamSource source,
-                 Function<DynamodbEvent, StreamsEventResponse> handler, String name) {
+                 Function<byte[], byte[]> handler, String name) {
         this.streams = streams;
         this.streamArn = streamArn;
         this.tableName = tableName;
@@ -253,10 +253,7 @@ final class StreamPoller implements AutoCloseable {
         int failedAt;
         String why;
         try {
-            DynamodbEvent event = new DynamodbEvent();
-            event.setRecords(batch.stream().map(this::lambdaRecord).toList());
-            StreamsEventResponse response = handler.apply(event);
-            failedAt = firstFailure(response, batch);
+            failedAt = firstFailure(BatchEvents.readFailures(handler.apply(event(batch))), batch);
             why = "reported failed";
         } catch (VirtualMachineError e) {
             throw e;
@@ -280,14 +277,13 @@ final class StreamPoller implements AutoCloseable {
     }
 
     /**
-     * The index of the earliest record the response names, -1 if none. An identifier that is missing or
+     * The index of the earliest record the answer names, -1 if none. An identifier that is missing or
      * names no record of the batch fails the whole batch, as in Lambda.
      */
-    private static int firstFailure(StreamsEventResponse response, List<Record> batch) {
-        if (response == null || response.getBatchItemFailures() == null || response.getBatchItemFailures().isEmpty()) return -1;
+    private static int firstFailure(List<String> failures, List<Record> batch) {
+        if (failures.isEmpty()) return -1;
         int first = Integer.MAX_VALUE;
-        for (StreamsEventResponse.BatchItemFailure failure : response.getBatchItemFailures()) {
-            String id = failure == null ? null : failure.getItemIdentifier();
+        for (String id : failures) {
             int index = -1;
             for (int i = 0; i < batch.size() && id != null; i++) {
                 if (batch.get(i).dynamodb().sequenceNumber().equals(id)) {
@@ -339,32 +335,35 @@ final class StreamPoller implements AutoCloseable {
     /** DynamoDB Local says "ddblocal"; handlers see the region the local stack claims everywhere. */
     private static final String REGION = "us-east-1";
 
-    /** A fresh Lambda record for each delivery, so that a handler that changes one cannot change a retry. */
-    private DynamodbEvent.DynamodbStreamRecord lambdaRecord(Record r) {
-        var out = new DynamodbEvent.DynamodbStreamRecord();
-        out.setEventID(r.eventID());
-        out.setEventName(r.eventNameAsString());
-        out.setEventVersion(EVENT_VERSION);
-        out.setEventSource(EVENT_SOURCE);
-        out.setAwsRegion(REGION);
-        out.setEventSourceARN(streamArn);
-        var d = r.dynamodb();
-        StreamRecord record = new StreamRecord();
-        record.setKeys(d.hasKeys() ? StreamImages.toLambda(d.keys()) : null);
-        record.setNewImage(d.hasNewImage() ? StreamImages.toLambda(d.newImage()) : null);
-        record.setOldImage(d.hasOldImage() ? StreamImages.toLambda(d.oldImage()) : null);
-        record.setSequenceNumber(d.sequenceNumber());
-        record.setSizeBytes(d.sizeBytes());
-        record.setStreamViewType(d.streamViewTypeAsString() == null ? null : StreamViewType.fromValue(d.streamViewTypeAsString()));
-        record.setApproximateCreationDateTime(d.approximateCreationDateTime() == null ? null : Date.from(d.approximateCreationDateTime()));
-        out.setDynamodb(record);
-        if (r.userIdentity() != null) {
-            Identity identity = new Identity();
-            identity.setPrincipalId(r.userIdentity().principalId());
-            identity.setType(r.userIdentity().type());
-            out.setUserIdentity(identity);
+    /** The stream event Lambda would send for these records. */
+    private byte[] event(List<Record> batch) {
+        ObjectNode event = Json.object();
+        ArrayNode records = event.putArray("Records");
+        for (Record r : batch) {
+            ObjectNode out = records.addObject();
+            out.put("eventID", r.eventID());
+            out.put("eventName", r.eventNameAsString());
+            out.put("eventVersion", EVENT_VERSION);
+            out.put("eventSource", EVENT_SOURCE);
+            out.put("awsRegion", REGION);
+            var d = r.dynamodb();
+            ObjectNode dynamodb = out.putObject("dynamodb");
+            if (d.approximateCreationDateTime() != null) dynamodb.put("ApproximateCreationDateTime", d.approximateCreationDateTime().getEpochSecond());
+            if (d.hasKeys()) dynamodb.set("Keys", StreamImages.toJson(d.keys()));
+            if (d.hasNewImage()) dynamodb.set("NewImage", StreamImages.toJson(d.newImage()));
+            if (d.hasOldImage()) dynamodb.set("OldImage", StreamImages.toJson(d.oldImage()));
+            dynamodb.put("SequenceNumber", d.sequenceNumber());
+            dynamodb.put("SizeBytes", d.sizeBytes());
+            dynamodb.put("StreamViewType", d.streamViewTypeAsString());
+            out.put("eventSourceARN", streamArn);
+            if (r.userIdentity() != null) out.putObject("userIdentity").put("principalId", r.userIdentity().principalId())
+                    .put("type", r.userIdentity().type());
         }
-        return out;
+        try {
+            return Json.MAPPER.writeValueAsBytes(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** One line on the first problem of a run and then at attempts 2, 4, 8, …, so a long outage does not flood the log. */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -132,13 +131,7 @@ class ProxyStreamIT {
 
     /** What the Lambda runtime's serializer writes for {@code answer}: its event serializer, or its plain Jackson one. */
     private static <T> JsonNode runtimeJson(T answer, Class<T> type) throws Exception {
-        var out = new ByteArrayOutputStream();
-        ClassLoader loader = ProxyStreamIT.class.getClassLoader();
-        var serializer = LambdaEventSerializers.isLambdaSupportedEvent(type.getName())
-                ? LambdaEventSerializers.serializerFor(type, loader)
-                : com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory.getInstance().getSerializer(type);
-        serializer.toJson(answer, out);
-        return Json.withoutNulls(Json.MAPPER.readTree(out.toByteArray()));
+        return Json.withoutNulls(Json.MAPPER.readTree(LambdaRuntime.write(answer, type)));
     }
 
     private static JsonNode intakeJson(APIGatewayProxyResponseEvent answer) throws Exception {

@@ -3,6 +3,7 @@ package dev.intake.local;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.intake.config.Services;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,11 +28,11 @@ class TemplateTest {
     }
 
     @Test
-    void everyFunctionHandler_isARequestHandlerWithTheLambdaAndServicesConstructors() throws Exception {
+    void everyFunctionHandler_isALambdaHandlerWithTheLambdaAndServicesConstructors() throws Exception {
         assertFalse(TEMPLATE.functions().isEmpty());
         for (Template.Function f : TEMPLATE.functions().values()) {
             Class<?> type = Class.forName(f.handlerClass());
-            assertTrue(RequestHandler.class.isAssignableFrom(type), f.handlerClass());
+            assertTrue(RequestHandler.class.isAssignableFrom(type) || RequestStreamHandler.class.isAssignableFrom(type), f.handlerClass());
             assertNotNull(type.getConstructor(), f.handlerClass() + " needs a no-arg constructor for Lambda");
             assertNotNull(type.getConstructor(Services.class), f.handlerClass() + " needs a Services constructor for the local stack");
         }

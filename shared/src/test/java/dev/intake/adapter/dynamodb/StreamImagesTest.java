@@ -1,17 +1,19 @@
 package dev.intake.adapter.dynamodb;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.intake.json.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -19,7 +21,7 @@ class StreamImagesTest {
     private static final byte[] BINARY = {0, 1, 2, (byte) 0xff, 0x7f, (byte) 0x80};
 
     /** One attribute of every type, and maps and lists nesting every type again. */
-    private static Map<String, AttributeValue> everyType() {
+    static Map<String, AttributeValue> everyType() {
         Map<String, AttributeValue> scalars = new LinkedHashMap<>();
         scalars.put("s", AttributeValue.fromS("Ada L\u00f6velace \u2603"));
         scalars.put("empty", AttributeValue.fromS(""));
@@ -45,71 +47,70 @@ class StreamImagesTest {
     }
 
     @Test
-    void toLambdaThenToSdk_whenEveryTypeNested_returnsTheSameItem() {
+    void toJsonThenToSdk_whenEveryTypeNested_returnsTheSameItemInTheSameOrder() {
         Map<String, AttributeValue> item = everyType();
 
-        assertEquals(item, StreamImages.toSdk(StreamImages.toLambda(item)));
+        Map<String, AttributeValue> back = StreamImages.toSdk(StreamImages.toJson(item));
+
+        assertEquals(item, back);
+        assertEquals(List.copyOf(item.keySet()), List.copyOf(back.keySet()));
     }
 
     @Test
-    void toLambda_whenEveryType_setsTheMatchingLambdaField() {
-        var lambda = StreamImages.toLambda(everyType());
+    void toJson_whenEveryType_writesDynamoDbJson() throws Exception {
+        JsonNode json = StreamImages.toJson(everyType());
 
-        assertEquals("Ada L\u00f6velace \u2603", lambda.get("s").getS());
-        assertEquals("-12.500", lambda.get("n").getN());
-        assertArrayEquals(BINARY, bytes(lambda.get("b").getB()));
-        assertEquals(List.of("news", "offers"), lambda.get("ss").getSS());
-        assertEquals(List.of("1", "2.5", "1E+3"), lambda.get("ns").getNS());
-        assertArrayEquals(BINARY, bytes(lambda.get("bs").getBS().get(0)));
-        assertEquals(Boolean.TRUE, lambda.get("null").getNULL());
-        assertEquals(Boolean.TRUE, lambda.get("true").getBOOL());
-        assertEquals(Boolean.FALSE, lambda.get("false").getBOOL());
-        assertTrue(lambda.get("emptyMap").getM().isEmpty());
-        assertTrue(lambda.get("emptyList").getL().isEmpty());
-        assertEquals("-12.500", lambda.get("m").getM().get("n").getN());
-        assertEquals(Boolean.TRUE, lambda.get("l").getL().get(7).getNULL());
-        var deepBinary = lambda.get("deep").getL().get(0).getM().get("inner").getL().get(0).getM().get("b").getB();
-        assertArrayEquals(BINARY, bytes(deepBinary));
+        assertEquals(Json.MAPPER.readTree("""
+                {"S":"Ada L\u00f6velace \u2603"}"""), json.get("s"));
+        assertEquals(Json.MAPPER.readTree("{\"N\":\"-12.500\"}"), json.get("n"));
+        assertEquals(Json.MAPPER.readTree("{\"B\":\"AAEC/3+A\"}"), json.get("b"));
+        assertEquals(Json.MAPPER.readTree("{\"SS\":[\"news\",\"offers\"]}"), json.get("ss"));
+        assertEquals(Json.MAPPER.readTree("{\"NS\":[\"1\",\"2.5\",\"1E+3\"]}"), json.get("ns"));
+        assertEquals(Json.MAPPER.readTree("{\"BS\":[\"AAEC/3+A\",\"eA==\"]}"), json.get("bs"));
+        assertEquals(Json.MAPPER.readTree("{\"NULL\":true}"), json.get("null"));
+        assertEquals(Json.MAPPER.readTree("{\"BOOL\":false}"), json.get("false"));
+        assertEquals(Json.MAPPER.readTree("{\"M\":{}}"), json.get("emptyMap"));
+        assertEquals(Json.MAPPER.readTree("{\"L\":[]}"), json.get("emptyList"));
+        assertEquals("-12.500", json.at("/m/M/n/N").textValue());
+        assertEquals("AAEC/3+A", json.at("/deep/L/0/M/inner/L/0/M/b/B").textValue());
     }
 
     @Test
-    void toSdkThenToLambda_whenBuiltInTheLambdaModel_returnsEqualValues() {
-        var lambda = StreamImages.toLambda(everyType());
+    void toSdk_whenAValueHasSeveralTypes_takesTheFirstOfSNBSsNsBsMLNullBool() throws Exception {
+        var image = Json.MAPPER.readTree("""
+                {"a":{"N":"1","S":"x"},"b":{"NULL":false,"BOOL":true},"c":{"S":null,"BOOL":false},"d":{"L":[],"M":{}}}""");
 
-        assertEquals(lambda, StreamImages.toLambda(StreamImages.toSdk(lambda)));
+        var sdk = StreamImages.toSdk(image);
+
+        assertEquals(AttributeValue.fromS("x"), sdk.get("a"));
+        assertEquals(AttributeValue.fromBool(true), sdk.get("b"));
+        assertEquals(AttributeValue.fromBool(false), sdk.get("c"));
+        assertEquals(AttributeValue.fromM(Map.of()), sdk.get("d"));
     }
 
     @Test
-    void toSdk_whenBinaryIsASliceOfABuffer_copiesTheRemainingBytesAndLeavesThePosition() {
-        ByteBuffer buffer = ByteBuffer.wrap("--payload--".getBytes(StandardCharsets.UTF_8));
-        buffer.position(2).limit(9);
-        var value = new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue();
-        value.setB(buffer);
-
-        AttributeValue sdk = StreamImages.toSdk(Map.of("b", value)).get("b");
-
-        assertEquals("payload", sdk.b().asUtf8String());
-        assertEquals(2, buffer.position());
-    }
-
-    @Test
-    void conversions_whenImageIsNull_returnNull() {
+    void toSdk_whenImageIsNull_returnsNull() {
         assertNull(StreamImages.toSdk(null));
-        assertNull(StreamImages.toLambda(null));
+        assertNull(StreamImages.toSdk(NullNode.instance));
+        assertNull(StreamImages.toJson(null));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"x\":{}}", "{\"x\":{\"NULL\":false}}", "{\"x\":\"plain\"}", "{\"x\":{\"S\":5}}", "{\"x\":{\"N\":1}}",
+            "{\"x\":{\"B\":\"not base64!\"}}", "{\"x\":{\"SS\":\"a\"}}", "{\"x\":{\"NS\":[1]}}", "{\"x\":{\"M\":[]}}",
+            "{\"x\":{\"L\":{}}}", "{\"x\":{\"BOOL\":\"true\"}}", "{\"x\":{\"M\":{\"y\":{\"L\":[{\"Q\":1}]}}}}", "[]"})
+    void toSdk_whenAValueIsNotDynamoDbJson_throwsNamingIt(String image) throws Exception {
+        var e = assertThrows(IllegalArgumentException.class, () -> StreamImages.toSdk(Json.MAPPER.readTree(image)));
+        assertTrue(image.equals("[]") || e.getMessage().contains("attribute x"), e.getMessage());
     }
 
     @Test
-    void toSdk_whenAValueHasNoType_throws() {
-        var untyped = new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue();
+    void toSdk_whenNestedValueIsWrong_namesItsPath() throws Exception {
+        var image = Json.MAPPER.readTree("{\"x\":{\"M\":{\"y\":{\"L\":[{\"S\":\"ok\"},{\"Q\":1}]}}}}");
 
-        var e = assertThrows(IllegalArgumentException.class, () -> StreamImages.toSdk(Map.of("x", untyped)));
-        assertTrue(e.getMessage().contains("x"), e.getMessage());
-    }
+        var e = assertThrows(IllegalArgumentException.class, () -> StreamImages.toSdk(image));
 
-    private static byte[] bytes(ByteBuffer buffer) {
-        ByteBuffer b = buffer.duplicate();
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
+        assertTrue(e.getMessage().contains("x.y[1]"), e.getMessage());
     }
 }
