@@ -15,8 +15,8 @@ import java.io.OutputStream;
  * (its {@code EventHandlerLoader} checks for it first). The event is then read and the answer written with
  * Intake's own Jackson, which is already loaded, instead of the runtime's event serializer: that serializer
  * costs about 0.3 s of every cold start. The local stack and the tests call {@link #handleRequest(Object,
- * Context)} with the event object, as before, and {@code ProxyStreamHandlerTest} checks that both ways read
- * and write the same.
+ * Context)} with the event object, as before, and {@code ProxyStreamIT} checks that both ways read
+ * and write the same, and {@code ProxyEventsTest} the reading itself.
  *
  * @see ProxyEvents
  */
