@@ -165,7 +165,9 @@ public final class SubmitForm {
         if (result.data().isEmpty()) {
             throw new IntakeException.Invalid("empty_submission", "The submission has no values: every field is missing or blank");
         }
-        FormValues.of(form.withAddedFields(result.learned(), now), result.data()); // a bad identifier fails before any write
+        // A bad identifier fails before any write. These are also the values to store when the form is not written below.
+        FormValues who = FormValues.of(result.learned().isEmpty() ? form : form.withAddedFields(result.learned(), now), result.data());
+        boolean writeForm = form.version() == 0 || !result.learned().isEmpty();
         for (int attempt = 1; form.version() == 0 || !result.learned().isEmpty(); attempt++) {
             try {
                 Form learned = form.withAddedFields(result.learned(), clock.instant());
@@ -183,7 +185,7 @@ public final class SubmitForm {
                 result = SubmissionValidator.validate(form, values);
             }
         }
-        FormValues who = FormValues.of(form, result.data());
+        if (writeForm) who = FormValues.of(form, result.data());
         String personId = who.personId(form.workspaceId());
         Submission submission = new Submission(Ids.submission(now), form.workspaceId(), form.id(), result.data(),
                 metadata, now, personId);

@@ -14,6 +14,11 @@ import java.util.HexFormat;
 public final class Ids {
     private static final char[] ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * An unused SHA-256 digest that {@link #digest} copies: a copy is cheaper than looking the algorithm up among the
+     * security providers for each id.
+     */
+    private static final MessageDigest SHA_256 = sha256();
     private static final int TIME_CHARS = 8;
     /** The last instant 8 base62 characters of milliseconds can hold (year 8888); later times are clamped. */
     private static final Instant LAST = Instant.ofEpochMilli(218_340_105_584_895L);
@@ -83,9 +88,24 @@ public final class Ids {
         return new String(out);
     }
 
-    private static String random(int n) {
+    /**
+     * {@code n} random base62 characters, each of the 62 equally likely. One draw of bytes serves the whole id (a
+     * call to the generator costs far more than the bytes it returns: NativePRNG takes a lock and runs SHA-1 each
+     * time, and {@code nextInt} is one call per character): a byte's low 6 bits pick a character, and 62 and 63
+     * are passed over, which leaves 0 to 61 uniform.
+     */
+    static String random(int n) {
         char[] out = new char[n];
-        for (int i = 0; i < n; i++) out[i] = ALPHABET[RANDOM.nextInt(62)];
+        byte[] bytes = new byte[n + n / 4 + 4]; // one id of 8 in about ten million needs a second draw
+        int next = bytes.length;
+        for (int i = 0; i < n; ) {
+            if (next == bytes.length) {
+                RANDOM.nextBytes(bytes);
+                next = 0;
+            }
+            int v = bytes[next++] & 63;
+            if (v < ALPHABET.length) out[i++] = ALPHABET[v];
+        }
         return new String(out);
     }
 
@@ -104,7 +124,15 @@ public final class Ids {
 
     private static byte[] digest(byte[] in) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(in);
+            return ((MessageDigest) SHA_256.clone()).digest(in);
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

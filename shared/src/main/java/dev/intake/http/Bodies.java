@@ -1,8 +1,18 @@
 package dev.intake.http;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.intake.domain.IntakeException;
 import dev.intake.json.Json;
 import java.io.IOException;
@@ -47,10 +57,8 @@ public final class Bodies {
             throw new IntakeException.Invalid("unsupported_content_type",
                     "Send 'application/json' or 'application/x-www-form-urlencoded', not '" + ct + "'");
         }
-        JsonNode node = parse(text);
-        if (!node.isObject()) throw new IntakeException.Invalid("invalid_body", "The body must be a JSON object of field names to values");
-        Map<String, Object> out = new LinkedHashMap<>();
-        node.fields().forEachRemaining(e -> out.put(e.getKey(), Json.value(e.getValue())));
+        Map<String, Object> out = parse(text, Bodies::members);
+        if (out == null) throw new IntakeException.Invalid("invalid_body", "The body must be a JSON object of field names to values");
         return out;
     }
 
@@ -176,13 +184,8 @@ public final class Bodies {
                     + (encoding != null ? " once decompressed" : "") + "; the limit is " + maxBytes / 1024 + " KB");
         }
         if (body.length == 0) throw new IntakeException.Invalid("invalid_json", "The body is empty; send a JSON object");
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
-        } catch (CharacterCodingException e) {
-            throw new IntakeException.Invalid("invalid_encoding", "The body is not valid UTF-8");
-        }
+        String text = utf8(body);
+        if (text == null) throw new IntakeException.Invalid("invalid_encoding", "The body is not valid UTF-8");
         JsonNode node = parse(text);
         if (!node.isObject()) throw new IntakeException.Invalid("invalid_json", "The body must be a JSON object");
         return node;
@@ -208,39 +211,38 @@ public final class Bodies {
     }
 
     static String text(ApiRequest req) {
-        byte[] bytes = bytes(req);
+        String text = utf8(bytes(req));
+        if (text == null) throw new IntakeException.Invalid("invalid_encoding", "The body is not valid UTF-8");
+        return text;
+    }
+
+    /** {@code bytes} decoded as strict UTF-8, or null when they are not valid UTF-8. */
+    private static String utf8(byte[] bytes) {
+        // new String replaces every malformed sequence with U+FFFD, so a result without one is the strict decoding;
+        // only a body holding U+FFFD (as sent, or in place of bad bytes) pays for the strict decoder's second look.
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (text.indexOf('\uFFFD') < 0) return text;
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new IntakeException.Invalid("invalid_encoding", "The body is not valid UTF-8");
+            return null;
         }
     }
 
     /** The shared mapper, but a key that appears twice in one object is an error rather than "last one wins". */
-    private static final com.fasterxml.jackson.databind.ObjectReader STRICT =
-            Json.MAPPER.reader().with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectReader STRICT = Json.MAPPER.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+
+    /** The shared mapper's node factory, which its trees are built with. */
+    private static final JsonNodeFactory NODES = Json.MAPPER.getDeserializationConfig().getNodeFactory();
+
+    /** Whether the parser takes control characters unescaped in strings (it does not: they are malformed JSON). */
+    private static final boolean RAW_CONTROL_CHARACTERS = STRICT.isEnabled(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS.mappedFeature());
 
     /** Longest key repeated in an error message. */
     private static final int MAX_KEY_IN_MESSAGE = 100;
-
-    /** Every key and string value of {@code node}, checked with {@link #checkText}. */
-    private static void checkStrings(JsonNode node, String key) {
-        if (node.isTextual()) {
-            checkText(node.textValue(), key);
-        } else if (node.isArray()) {
-            for (JsonNode n : node) checkStrings(n, key);
-        } else if (node.isObject()) {
-            var it = node.fields();
-            while (it.hasNext()) {
-                var e = it.next();
-                checkText(e.getKey(), null);
-                checkStrings(e.getValue(), key == null ? e.getKey() : key);
-            }
-        }
-    }
 
     /**
      * Text a caller sends may hold tab, line feed and carriage return, but no other C0 control character
@@ -249,22 +251,30 @@ public final class Bodies {
      * be stored as sent. {@code key} names where the text was found (null: it is a key itself).
      */
     static void checkText(String s, String key) {
-        for (int i = 0; i < s.length(); i++) {
+        IntakeException.Invalid bad = badText(s, key);
+        if (bad != null) throw bad;
+    }
+
+    /** What {@link #checkText} throws for {@code s}, or null when {@code s} is fine. */
+    private static IntakeException.Invalid badText(String s, String key) {
+        for (int i = 0, n = s.length(); i < n; i++) {
             char c = s.charAt(i);
+            if (c >= 0x20 && c < Character.MIN_SURROGATE) continue; // nearly every character: one test
             if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-                throw new IntakeException.Invalid("invalid_characters", (key == null ? "A key" : "The value of '" + shown(key) + "'")
+                return new IntakeException.Invalid("invalid_characters", (key == null ? "A key" : "The value of '" + shown(key) + "'")
                         + " contains the control character " + String.format("U+%04X", (int) c)
                         + "; only tab, line feed and carriage return are allowed");
             }
             if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
                     i++;
                 } else {
-                    throw new IntakeException.Invalid("invalid_characters", (key == null ? "A key" : "The value of '" + shown(key) + "'")
+                    return new IntakeException.Invalid("invalid_characters", (key == null ? "A key" : "The value of '" + shown(key) + "'")
                             + " contains an unpaired surrogate " + String.format("U+%04X", (int) c) + ", which is not a Unicode character");
                 }
             }
         }
+        return null;
     }
 
     /** A caller's key as it may appear in a message: shortened, and without control characters. */
@@ -275,12 +285,75 @@ public final class Bodies {
         return b.toString();
     }
 
+    /**
+     * Whether a key or string of {@code json} could hold a character {@link #checkText} refuses. The text was
+     * decoded from UTF-8, so each surrogate in it is half of a pair, and the parser refuses control characters
+     * that stand as they are in a string: either can only come from an escape, such as backslash-u-0000 or
+     * backslash-u-D800. So only an escape other than the harmless {@code \" \\ \/ \n \r \t} says yes (a browser's
+     * JSON.stringify writes none for ordinary text), as does a parser set to take unescaped control characters.
+     */
+    static boolean mayHoldBadText(String json) {
+        if (RAW_CONTROL_CHARACTERS) return true;
+        for (int i = json.indexOf('\\'); i >= 0; i = json.indexOf('\\', i + 2)) {
+            if (i + 1 == json.length()) return true;
+            switch (json.charAt(i + 1)) {
+                case '"', '\\', '/', 'n', 'r', 't' -> { }
+                default -> {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** What a body's JSON becomes, read from a parser at the JSON's first token. */
+    @FunctionalInterface
+    private interface Shape<T> {
+        T read(Reader r) throws IOException;
+    }
+
+    /** Any JSON value, as a tree. */
     private static JsonNode parse(String text) {
-        try {
-            JsonNode node = STRICT.readTree(text);
-            if (node == null || node.isMissingNode()) throw new IntakeException.Invalid("invalid_json", "The body is empty or blank; send a JSON object");
-            checkStrings(node, null);
-            return node;
+        return parse(text, r -> r.node(null));
+    }
+
+    /**
+     * An object's members as submission values (see {@link Json#value}), in order; null when the JSON is another
+     * value (which is still read through, so that it is checked like any body).
+     */
+    private static Map<String, Object> members(Reader r) throws IOException {
+        if (r.p.currentToken() != JsonToken.START_OBJECT) {
+            r.node(null);
+            return null;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String name = r.name(); name != null; name = r.name()) {
+            // Strings, the usual value, straight from the parser; anything else as a node, which Json.value unwraps.
+            out.put(name, r.p.nextToken() == JsonToken.VALUE_STRING ? r.string(name) : Json.value(r.node(name)));
+        }
+        return out;
+    }
+
+    /**
+     * Reads {@code text} as JSON in one pass, as {@code shape} says: a key that appears twice in one object, nesting
+     * deeper than {@link Json#MAX_DEPTH} and malformed JSON stop the parser, and every key and string is checked
+     * with {@link #checkText} as it is read (unless {@link #mayHoldBadText} rules out a bad one). A bad key or
+     * string is only reported once the whole text has parsed, so that a body that is also malformed, deep or has a
+     * key twice further on is refused for that, as it was when the strings were checked in a tree after parsing.
+     * {@code text} is decoded UTF-8.
+     */
+    private static <T> T parse(String text, Shape<T> shape) {
+        try (JsonParser p = STRICT.createParser(text)) {
+            if (p.nextToken() == null) throw new IntakeException.Invalid("invalid_json", "The body is empty or blank; send a JSON object");
+            Reader r = new Reader(p, mayHoldBadText(text));
+            T value = shape.read(r);
+            JsonToken trailing = p.nextToken();
+            if (trailing != null) {
+                // What ObjectReader.readTree throws for it (DeserializationFeature.FAIL_ON_TRAILING_TOKENS).
+                throw MismatchedInputException.from(p, JsonNode.class, "Trailing token (of type " + trailing + ") found after value");
+            }
+            if (r.bad != null) throw r.bad;
+            return value;
         } catch (StreamConstraintsException e) {
             throw new IntakeException.Invalid("too_deep", "The JSON is nested more than " + Json.MAX_DEPTH + " levels deep");
         } catch (JsonProcessingException e) {
@@ -295,6 +368,74 @@ public final class Bodies {
                     + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr()));
         } catch (IOException e) {
             throw new IntakeException.Invalid("invalid_json", "Malformed JSON");
+        }
+    }
+
+    /**
+     * Builds values as its parser reads them, checking each key and string on the way, and keeps the first bad
+     * one (in document order) for {@link #parse(String, Shape)} to throw at the end. Trees are built as the shared
+     * mapper's {@code readTree} builds them (Jackson's JsonNodeDeserializer with {@link Json#MAPPER}'s features:
+     * ints as int, long or BigInteger nodes, other numbers as BigDecimal nodes as written, nulls kept).
+     */
+    private static final class Reader {
+        final JsonParser p;
+        /** Whether keys and strings are checked (false: none can be bad). */
+        private final boolean check;
+        /** The first bad key or string. */
+        IntakeException.Invalid bad;
+
+        Reader(JsonParser p, boolean check) {
+            this.p = p;
+            this.check = check;
+        }
+
+        /** The next key of the object being read, checked; null at the object's end. */
+        String name() throws IOException {
+            String name = p.nextFieldName();
+            if (check && name != null && bad == null) bad = badText(name, null);
+            return name;
+        }
+
+        /**
+         * The string at the current token, checked. {@code key} is the outermost key the string is under (null: none),
+         * which an error message names.
+         */
+        String string(String key) throws IOException {
+            String s = p.getText();
+            if (check && bad == null) bad = badText(s, key);
+            return s;
+        }
+
+        /** The value that starts at the current token; {@code key} as for {@link #string}. */
+        JsonNode node(String key) throws IOException {
+            JsonToken t = p.currentToken();
+            if (t == null) throw new JsonParseException(p, "Unexpected end of input");
+            return switch (t) {
+                case START_OBJECT -> {
+                    ObjectNode o = NODES.objectNode();
+                    for (String name = name(); name != null; name = name()) {
+                        p.nextToken();
+                        o.set(name, node(key == null ? name : key));
+                    }
+                    yield o;
+                }
+                case START_ARRAY -> {
+                    ArrayNode a = NODES.arrayNode();
+                    while (p.nextToken() != JsonToken.END_ARRAY) a.add(node(key));
+                    yield a;
+                }
+                case VALUE_STRING -> NODES.textNode(string(key));
+                case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                    case INT -> NODES.numberNode(p.getIntValue());
+                    case LONG -> NODES.numberNode(p.getLongValue());
+                    default -> NODES.numberNode(p.getBigIntegerValue());
+                };
+                case VALUE_NUMBER_FLOAT -> NODES.numberNode(p.getDecimalValue());
+                case VALUE_TRUE -> NODES.booleanNode(true);
+                case VALUE_FALSE -> NODES.booleanNode(false);
+                case VALUE_NULL -> NODES.nullNode();
+                default -> throw new JsonParseException(p, "Unexpected token " + t);
+            };
         }
     }
 }

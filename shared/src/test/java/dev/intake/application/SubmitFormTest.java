@@ -291,6 +291,31 @@ class SubmitFormTest {
         assertEquals(2, after.fields().size());
     }
 
+    @Test
+    void submit_whenFormLearnsAnEmailField_upsertsThePersonItIdentifies() {
+        var note = new Field("fld_note0002", "note", FieldType.TEXT, "Note", false, null, null, null);
+        Form form = new Form(WS, "frm_learns002", "Notes", List.of(note), null, false,
+                dev.intake.domain.FormStatus.NEEDS_MAPPING, NOW, NOW, 1);
+        forms.create(form);
+
+        Submission s = accept(form, values("note", "hi", "email", "Ada@Example.com"));
+
+        assertEquals(Ids.person(WS, "email", "ada@example.com"), s.personId());
+        assertEquals("ada@example.com", people.upserts.get(0).email());
+        assertEquals(Map.of("note", "hi"), people.upserts.get(0).attributes());
+    }
+
+    @Test
+    void submit_whenFormLearnsNothing_storesTheSameValuesAsItChecked() {
+        Form form = contactForm(false);
+
+        Submission s = accept(form, values("email", "ada@example.com", "fname", "Ada", "age", "36"));
+
+        assertEquals(1, forms.find(form.key()).orElseThrow().version(), "the form is not written");
+        assertEquals(Ids.person(WS, "email", "ada@example.com"), s.personId());
+        assertEquals(Map.of("first_name", "Ada", "age", new BigDecimal("36")), people.upserts.get(0).attributes());
+    }
+
     // Guards: rate limit, honeypot, CAPTCHA.
 
     private SubmitForm.Outcome publicSubmit(Form form, Map<String, Object> values) {

@@ -187,4 +187,44 @@ class IdsTest {
         // SHA-256 of the UTF-8 bytes C3 A9 ("é"), not of the Latin-1 byte E9.
         assertEquals("4a99557e4033c3539de2eb65472017cad5f9557f7a0625a09f1c3f6e2ba69c4c", Ids.sha256("\u00e9"));
     }
+
+    @Test
+    void random_whenManyCharactersDrawn_usesEachOfThe62AboutEquallyOften() {
+        String alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        String drawn = Ids.random(62 * 5_000);
+        int[] counts = new int[128];
+        for (char c : drawn.toCharArray()) counts[c]++;
+
+        assertEquals(62 * 5_000, drawn.length());
+        assertTrue(drawn.matches("[0-9A-Za-z]*"));
+        // 5,000 expected each, with a standard deviation of about 70: 4,000 to 6,000 is never missed by chance.
+        for (char c : alphabet.toCharArray()) assertTrue(counts[c] > 4_000 && counts[c] < 6_000, c + " drawn " + counts[c] + " times");
+    }
+
+    @Test
+    void random_whenShort_hasTheLengthAsked() {
+        assertEquals("", Ids.random(0));
+        assertTrue(Ids.random(1).matches("[0-9A-Za-z]"));
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < 1_000; i++) ids.add(Ids.random(8));
+        assertEquals(1_000, ids.size());
+    }
+
+    @Test
+    void person_whenCalledFromManyThreads_isTheSameId() throws Exception {
+        String expected = Ids.person("ws_1", "email", "ada@example.com");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                results.add(pool.submit(() -> {
+                    for (int i = 0; i < 2_000; i++) if (!Ids.person("ws_1", "email", "ada@example.com").equals(expected)) return false;
+                    return true;
+                }));
+            }
+            for (var r : results) assertTrue(r.get());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
