@@ -381,7 +381,7 @@ public final class IntakeLocal implements AutoCloseable {
             if (in != null) {
                 byte[] yaml = in.readAllBytes();
                 pages.put("/openapi.yaml", yaml);
-                pages.put("/openapi.json", Json.MAPPER.writeValueAsBytes(new ObjectMapper(new YAMLFactory()).readTree(yaml)));
+                pages.put("/openapi.json", Json.mapper().writeValueAsBytes(new ObjectMapper(new YAMLFactory()).readTree(yaml)));
             }
         }
         return pages;

@@ -51,7 +51,7 @@ final class RouteGuard {
         if (authorizer != null) {
             JsonNode result;
             try {
-                result = Json.MAPPER.valueToTree(authorizer.apply(authorizerEvent(event)));
+                result = Json.mapper().valueToTree(authorizer.apply(authorizerEvent(event)));
             } catch (RuntimeException e) {
                 // Lambda's error message "Unauthorized" is API Gateway's cue for a 401; any other error is a failure.
                 if ("Unauthorized".equals(e.getMessage())) return respond("UNAUTHORIZED", Map.of());

@@ -88,7 +88,7 @@ final class SqsPoller implements AutoCloseable {
             r.put("awsRegion", "us-east-1");
         }
         try {
-            return Json.MAPPER.writeValueAsBytes(event);
+            return Json.mapper().writeValueAsBytes(event);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -360,7 +360,7 @@ final class StreamPoller implements AutoCloseable {
                     .put("type", r.userIdentity().type());
         }
         try {
-            return Json.MAPPER.writeValueAsBytes(event);
+            return Json.mapper().writeValueAsBytes(event);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

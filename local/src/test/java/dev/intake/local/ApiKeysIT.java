@@ -31,7 +31,7 @@ class ApiKeysIT {
         Map<String, Object> event = new java.util.LinkedHashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) event.put((String) keyValues[i], keyValues[i + 1]);
         try {
-            return adminRaw(dev.intake.json.Json.MAPPER.writeValueAsString(event));
+            return adminRaw(dev.intake.json.Json.mapper().writeValueAsString(event));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -40,7 +40,7 @@ class ApiKeysIT {
     private Map<String, Object> adminRaw(String event) throws java.io.IOException {
         var out = new java.io.ByteArrayOutputStream();
         admin.handleRequest(new java.io.ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
-        return dev.intake.json.Json.MAPPER.readValue(out.toByteArray(), new com.fasterxml.jackson.core.type.TypeReference<>() {});
+        return dev.intake.json.Json.mapper().readValue(out.toByteArray(), new com.fasterxml.jackson.core.type.TypeReference<>() {});
     }
 
     private static HttpResponse<String> forms(String workspaceId, String... headers) {

@@ -196,7 +196,7 @@ class BatchEventsIT {
     @Test
     void relay_throughTheStreamMethod_skipsWhatIsNoInsertOrNoSubmission_andRelaysTheSubmission() throws Exception {
         var services = TestStack.get().services();
-        ObjectNode sample = (ObjectNode) Json.MAPPER.readTree(Path.of("../events/relay-submission.json").toFile());
+        ObjectNode sample = (ObjectNode) Json.mapper().readTree(Path.of("../events/relay-submission.json").toFile());
         JsonNode submission = sample.path("Records").get(0);
         String submissionId = "sub_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         ((ObjectNode) submission.at("/dynamodb/NewImage/sk")).put("S", submissionId);
@@ -222,13 +222,13 @@ class BatchEventsIT {
 
     @Test
     void trigger_throughTheStreamMethod_takesAMessageWithoutAttributes() throws Exception {
-        ObjectNode event = (ObjectNode) Json.MAPPER.readTree(Path.of("../events/campaign-trigger.json").toFile());
+        ObjectNode event = (ObjectNode) Json.mapper().readTree(Path.of("../events/campaign-trigger.json").toFile());
         ObjectNode message = (ObjectNode) event.path("Records").get(0);
         message.remove(List.of("attributes", "messageAttributes"));
         // In a workspace of its own, where no campaign can match.
         message.put("body", message.path("body").textValue().replace("ws_demo", "ws_" + UUID.randomUUID().toString().replace("-", "")));
 
-        assertEquals(NO_FAILURES, invoke(new CampaignTriggerHandler(TestStack.get().services()), Json.MAPPER.writeValueAsBytes(event)));
+        assertEquals(NO_FAILURES, invoke(new CampaignTriggerHandler(TestStack.get().services()), Json.mapper().writeValueAsBytes(event)));
     }
 
     @ParameterizedTest

@@ -359,7 +359,7 @@ class CampaignsApiIT {
         String id = null;
         try {
             assertEquals(201, res.getStatusCode(), res.getBody());
-            JsonNode c = Json.MAPPER.readTree(res.getBody());
+            JsonNode c = Json.mapper().readTree(res.getBody());
             id = c.path("id").asText();
             assertEquals("Welcome new subscribers", c.path("name").asText());
             assertEquals("frm_SampleForm", c.path("trigger").path("formId").asText());

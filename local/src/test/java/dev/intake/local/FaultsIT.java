@@ -267,7 +267,7 @@ class FaultsIT {
 
     static JsonNode parse(byte[] body) {
         try {
-            return Json.MAPPER.readTree(body);
+            return Json.mapper().readTree(body);
         } catch (IOException e) {
             throw new AssertionError(e);
         }

@@ -71,7 +71,7 @@ class HandlerEventsIT {
         var event = EventLoader.loadApiGatewayRestEvent("../events/submit.json");
         var res = new SubmitHandler(TestStack.get().services()).handleRequest(event, null);
         assertEquals(201, res.getStatusCode(), res.getBody());
-        String id = Json.MAPPER.readTree(res.getBody()).path("submissionId").asText();
+        String id = Json.mapper().readTree(res.getBody()).path("submissionId").asText();
         var stored = TestStack.get().services().submissions.find(FORM, id).orElseThrow();
         assertEquals("203.0.113.42", stored.metadata().ip());
         assertEquals(Map.of("fld_email001", "jane@example.com", "fld_first001", "Jane", "fld_inter001", "marketing"), stored.data());
@@ -102,7 +102,7 @@ class HandlerEventsIT {
         var event = EventLoader.loadApiGatewayRestEvent("../events/forms-list.json");
         var res = new FormsHandler(TestStack.get().services()).handleRequest(event, null);
         assertEquals(200, res.getStatusCode(), res.getBody());
-        JsonNode body = Json.MAPPER.readTree(res.getBody());
+        JsonNode body = Json.mapper().readTree(res.getBody());
         List<String> ids = new ArrayList<>();
         body.path("data").forEach(f -> ids.add(f.path("id").asText()));
         assertTrue(ids.contains(FORM), ids.toString());
@@ -114,9 +114,9 @@ class HandlerEventsIT {
         var create = EventLoader.loadApiGatewayRestEvent("../events/submissions-create.json");
         var created = new SubmissionsHandler(services).handleRequest(create, null);
         assertEquals(201, created.getStatusCode(), created.getBody());
-        JsonNode submission = Json.MAPPER.readTree(created.getBody());
+        JsonNode submission = Json.mapper().readTree(created.getBody());
         assertEquals(Map.of("fld_email001", "priya@example.com", "fld_first001", "Priya", "fld_inter001", "tech"),
-                Json.MAPPER.convertValue(submission.path("data"), Map.class));
+                Json.mapper().convertValue(submission.path("data"), Map.class));
         assertEquals("api", submission.path("metadata").path("source").asText());
         var again = new SubmissionsHandler(services).handleRequest(EventLoader.loadApiGatewayRestEvent("../events/submissions-create.json"), null);
         assertEquals(created.getBody(), again.getBody(), "the sample's Idempotency-Key replays the first answer");
@@ -124,7 +124,7 @@ class HandlerEventsIT {
         var find = EventLoader.loadApiGatewayRestEvent("../events/people-find.json");
         var found = new PeopleHandler(services).handleRequest(find, null);
         assertEquals(200, found.getStatusCode(), found.getBody());
-        JsonNode person = Json.MAPPER.readTree(found.getBody());
+        JsonNode person = Json.mapper().readTree(found.getBody());
         assertEquals("priya@example.com", person.path("identifiers").path("email").asText());
         assertEquals("Priya", person.path("attributes").path("firstName").asText());
     }
@@ -158,7 +158,7 @@ class HandlerEventsIT {
                 assertEquals(200, res.statusCode(), res.body());
             }
             var hook = receiver.await("/order", 1).getFirst();
-            JsonNode event = Json.MAPPER.readTree(hook.body());
+            JsonNode event = Json.mapper().readTree(hook.body());
             assertEquals("event.tracked", event.path("type").asText());
             assertEquals("Order Completed", event.path("name").asText());
             assertEquals(42, event.path("properties").path("total").asInt());
@@ -212,7 +212,7 @@ class HandlerEventsIT {
                 await().atMost(java.time.Duration.ofSeconds(30)).until(() -> receiver.requests("/relay").stream()
                         .anyMatch(r -> "evt_0VbfzRelay00001".equals(r.header("Intake-Event-Id"))));
                 var hook = receiver.requests("/relay").stream().filter(r -> "evt_0VbfzRelay00001".equals(r.header("Intake-Event-Id"))).findFirst().orElseThrow();
-                JsonNode body = Json.MAPPER.readTree(hook.body());
+                JsonNode body = Json.mapper().readTree(hook.body());
                 assertEquals("sub_0VbfzRelay00001", body.path("submission_id").asText());
                 assertEquals("Priya", body.path("data").path("firstName").asText(), "values keyed by field name, from the form");
             } finally {
@@ -254,7 +254,7 @@ class HandlerEventsIT {
 
     /** The JSON the Lambda Java runtime makes of a handler's answer. */
     private static JsonNode lambdaRuntimeJson(IamPolicyResponseV1 answer) throws Exception {
-        return Json.MAPPER.readTree(LambdaRuntime.write(answer, IamPolicyResponseV1.class));
+        return Json.mapper().readTree(LambdaRuntime.write(answer, IamPolicyResponseV1.class));
     }
 
     @Test
@@ -281,12 +281,12 @@ class HandlerEventsIT {
 
     @Test
     void campaignTrigger_reportsOnlyTheMalformedMessageOfABatch() throws Exception {
-        ObjectNode event = (ObjectNode) Json.MAPPER.readTree(Path.of("../events/campaign-trigger.json").toFile());
+        ObjectNode event = (ObjectNode) Json.mapper().readTree(Path.of("../events/campaign-trigger.json").toFile());
         JsonNode good = event.path("Records").get(0);
         ObjectNode poison = Json.object().put("messageId", "poison-1").put("body", "{\"type\":\"something.else\"}");
         event.putArray("Records").add(poison).add(good);
 
-        String answer = invoke(new CampaignTriggerHandler(TestStack.get().services()), Json.MAPPER.writeValueAsBytes(event));
+        String answer = invoke(new CampaignTriggerHandler(TestStack.get().services()), Json.mapper().writeValueAsBytes(event));
 
         assertEquals("{\"batchItemFailures\":[{\"itemIdentifier\":\"poison-1\"}]}", answer);
     }

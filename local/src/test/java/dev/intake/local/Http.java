@@ -42,7 +42,7 @@ final class Http {
 
     static JsonNode json(HttpResponse<String> res) {
         try {
-            return Json.MAPPER.readTree(res.body());
+            return Json.mapper().readTree(res.body());
         } catch (IOException e) {
             throw new AssertionError("not JSON (" + res.statusCode() + "): " + res.body(), e);
         }
@@ -50,7 +50,7 @@ final class Http {
 
     static JsonNode parse(String body) {
         try {
-            return Json.MAPPER.readTree(body);
+            return Json.mapper().readTree(body);
         } catch (IOException e) {
             throw new AssertionError("not JSON: " + body, e);
         }

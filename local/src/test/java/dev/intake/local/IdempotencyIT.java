@@ -44,7 +44,7 @@ class IdempotencyIT {
 
     static JsonNode parse(String json) {
         try {
-            return dev.intake.json.Json.MAPPER.readTree(json);
+            return dev.intake.json.Json.mapper().readTree(json);
         } catch (java.io.IOException e) {
             throw new AssertionError("not JSON: " + json, e);
         }

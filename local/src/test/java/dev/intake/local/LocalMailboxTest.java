@@ -122,7 +122,7 @@ class LocalMailboxTest {
                 Map.of("Intake-Campaign-Id", "cmp_1")));
         assertTrue(mailbox.await(1, Duration.ofSeconds(5)));
 
-        JsonNode root = Json.MAPPER.readTree(mailbox.json());
+        JsonNode root = Json.mapper().readTree(mailbox.json());
 
         assertEquals(1, root.get("count").asInt());
         JsonNode m = root.get("messages").get(0);
@@ -138,7 +138,7 @@ class LocalMailboxTest {
 
     @Test
     void json_whenEmpty_hasZeroMessages() throws Exception {
-        JsonNode root = Json.MAPPER.readTree(mailbox.json());
+        JsonNode root = Json.mapper().readTree(mailbox.json());
 
         assertEquals(0, root.get("count").asInt());
         assertEquals(0, root.get("messages").size());

@@ -74,7 +74,7 @@ class NoLostEventsIT {
             List<WebhookReceiver.Request> hooks = receiver.requests("/outbox");
             Set<String> delivered = new HashSet<>();
             for (var hook : hooks) {
-                JsonNode event = Json.MAPPER.readTree(hook.body());
+                JsonNode event = Json.mapper().readTree(hook.body());
                 delivered.add(event.path("submission_id").asText());
             }
             assertEquals(acknowledged, delivered, "every acknowledged submission reached the receiver");

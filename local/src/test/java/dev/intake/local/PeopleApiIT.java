@@ -73,7 +73,7 @@ class PeopleApiIT {
         body.put("firstName", "Lin");
         body.put("message", message);
         body.put("note", note);
-        publicSubmit(formId, dev.intake.json.Json.MAPPER.writeValueAsString(body));
+        publicSubmit(formId, dev.intake.json.Json.mapper().writeValueAsString(body));
 
         JsonNode attributes = Http.json(find(ws, "email=long.text%40example.com")).path("attributes");
         assertEquals(message, attributes.path("message").asText());

@@ -66,7 +66,7 @@ class ProxyStreamIT {
         byte[] bytes = Files.readAllBytes(Path.of("../events", file));
         var viaRuntime = EventLoader.loadApiGatewayRestEvent("../events/" + file);
         var viaIntake = ProxyEvents.read(new ByteArrayInputStream(bytes));
-        assertEquals(Json.withoutNulls(Json.MAPPER.valueToTree(viaRuntime)), Json.withoutNulls(Json.MAPPER.valueToTree(viaIntake)),
+        assertEquals(Json.withoutNulls(Json.mapper().valueToTree(viaRuntime)), Json.withoutNulls(Json.mapper().valueToTree(viaIntake)),
                 "the event as the runtime's serializer and as ProxyEvents read it");
         assertEquals(viaRuntime.getRequestContext().getIdentity().getSourceIp(), viaIntake.getRequestContext().getIdentity().getSourceIp());
 
@@ -76,7 +76,7 @@ class ProxyStreamIT {
 
         var out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(bytes), out, null);
-        JsonNode streamed = Json.MAPPER.readTree(out.toByteArray());
+        JsonNode streamed = Json.mapper().readTree(out.toByteArray());
         int status = streamed.path("statusCode").asInt();
         assertTrue(status >= 200 && status < 400, file + " through the stream method: " + streamed);
         assertEquals(answer.getStatusCode(), status, file + ": the stream method answers as the event method did");
@@ -87,18 +87,18 @@ class ProxyStreamIT {
         byte[] bytes = Files.readAllBytes(Path.of("../events/authorizer-request.json"));
         var viaRuntime = EventLoader.loadAPIGatewayCustomAuthorizerEvent("../events/authorizer-request.json");
         var handler = new KeyAuthorizerHandler(TestStack.get().services());
-        JsonNode sample = Json.MAPPER.readTree(bytes);
+        JsonNode sample = Json.mapper().readTree(bytes);
         String demoKey = TestStack.get().demoWorkspace().apiKey();
         for (String key : List.of(demoKey, "sk_live_unknown")) {
             ObjectNode headers = (ObjectNode) sample.path("headers");
             headers.remove(List.of("Authorization", "authorization", "x-api-key", "X-API-Key"));
             headers.put("x-api-key", key);
-            byte[] event = Json.MAPPER.writeValueAsBytes(sample);
-            viaRuntime.setHeaders(Json.MAPPER.convertValue(sample.path("headers"), Map.class));
+            byte[] event = Json.mapper().writeValueAsBytes(sample);
+            viaRuntime.setHeaders(Json.mapper().convertValue(sample.path("headers"), Map.class));
             IamPolicyResponseV1 policy = handler.handleRequest(viaRuntime, null);
             var out = new ByteArrayOutputStream();
             handler.handleRequest(new ByteArrayInputStream(event), out, null);
-            JsonNode streamed = Json.MAPPER.readTree(out.toByteArray());
+            JsonNode streamed = Json.mapper().readTree(out.toByteArray());
             assertEquals(runtimeJson(policy, IamPolicyResponseV1.class), streamed, key + ": the policy as the runtime's serializer writes it");
             assertEquals(key.equals(demoKey) ? "Allow" : "Deny",
                     streamed.path("policyDocument").path("Statement").get(0).path("Effect").asText(), streamed.toString());
@@ -131,12 +131,12 @@ class ProxyStreamIT {
 
     /** What the Lambda runtime's serializer writes for {@code answer}: its event serializer, or its plain Jackson one. */
     private static <T> JsonNode runtimeJson(T answer, Class<T> type) throws Exception {
-        return Json.withoutNulls(Json.MAPPER.readTree(LambdaRuntime.write(answer, type)));
+        return Json.withoutNulls(Json.mapper().readTree(LambdaRuntime.write(answer, type)));
     }
 
     private static JsonNode intakeJson(APIGatewayProxyResponseEvent answer) throws Exception {
         var out = new ByteArrayOutputStream();
         ProxyEvents.write(answer, out);
-        return Json.MAPPER.readTree(out.toByteArray());
+        return Json.mapper().readTree(out.toByteArray());
     }
 }

@@ -78,7 +78,7 @@ class PublicSubmitIT {
 
         try (receiver) {
             var hook = receiver.await("/welcome", 1).getFirst();
-            JsonNode event = dev.intake.json.Json.MAPPER.readTree(hook.body());
+            JsonNode event = dev.intake.json.Json.mapper().readTree(hook.body());
             assertEquals("form.submitted", event.path("type").asText());
             assertEquals(subId, event.path("submission_id").asText());
             assertEquals("Jane", event.path("data").path("firstName").asText());

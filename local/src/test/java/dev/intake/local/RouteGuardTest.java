@@ -145,11 +145,11 @@ class RouteGuardTest {
     @Test
     void policyWildcards_matchLikeIam() {
         var allow = Map.of("Statement", List.of(Map.of("Effect", "Allow", "Action", "execute-api:*", "Resource", ARN_PREFIX + "GET/api/workspaces/?s_1/*")));
-        assertTrue(RouteGuard.allows(dev.intake.json.Json.MAPPER.valueToTree(allow), ARN_PREFIX + "GET/api/workspaces/ws_1/forms"));
-        assertFalse(RouteGuard.allows(dev.intake.json.Json.MAPPER.valueToTree(allow), ARN_PREFIX + "GET/api/workspaces/ws_22/forms"));
+        assertTrue(RouteGuard.allows(dev.intake.json.Json.mapper().valueToTree(allow), ARN_PREFIX + "GET/api/workspaces/ws_1/forms"));
+        assertFalse(RouteGuard.allows(dev.intake.json.Json.mapper().valueToTree(allow), ARN_PREFIX + "GET/api/workspaces/ws_22/forms"));
         var single = Map.of("Statement", Map.of("Effect", "Allow", "Action", List.of("execute-api:Invoke"), "Resource", "*"));
-        assertTrue(RouteGuard.allows(dev.intake.json.Json.MAPPER.valueToTree(single), ARN_PREFIX + "GET/x"), "one statement, not a list");
+        assertTrue(RouteGuard.allows(dev.intake.json.Json.mapper().valueToTree(single), ARN_PREFIX + "GET/x"), "one statement, not a list");
         var otherAction = Map.of("Statement", List.of(Map.of("Effect", "Allow", "Action", "execute-api:ManageConnections", "Resource", "*")));
-        assertFalse(RouteGuard.allows(dev.intake.json.Json.MAPPER.valueToTree(otherAction), ARN_PREFIX + "GET/x"));
+        assertFalse(RouteGuard.allows(dev.intake.json.Json.mapper().valueToTree(otherAction), ARN_PREFIX + "GET/x"));
     }
 }

@@ -66,7 +66,7 @@ class TrackingApiIT {
 
     static String write(Object o) {
         try {
-            return Json.MAPPER.writeValueAsString(o);
+            return Json.mapper().writeValueAsString(o);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

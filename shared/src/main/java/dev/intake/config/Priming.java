@@ -47,8 +47,8 @@ public final class Priming implements Resource {
     /** Runs the priming work; returns whether the DynamoDB read succeeded. */
     public boolean prime() {
         try {
-            var node = Json.MAPPER.readTree("{\"data\":{\"email\":\"priming@example.com\",\"n\":1,\"ok\":true,\"tags\":[\"a\"]}}");
-            Json.MAPPER.writeValueAsString(node);
+            var node = Json.mapper().readTree("{\"data\":{\"email\":\"priming@example.com\",\"n\":1,\"ok\":true,\"tags\":[\"a\"]}}");
+            Json.mapper().writeValueAsString(node);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("Jackson could not read its own sample", e);
         }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -232,14 +231,18 @@ public final class Bodies {
         }
     }
 
-    /** The shared mapper, but a key that appears twice in one object is an error rather than "last one wins". */
-    private static final ObjectReader STRICT = Json.MAPPER.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
-
-    /** The shared mapper's node factory, which its trees are built with. */
-    private static final JsonNodeFactory NODES = Json.MAPPER.getDeserializationConfig().getNodeFactory();
+    /** The node factory the shared mapper builds its trees with (its default). */
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /** Whether the parser takes control characters unescaped in strings (it does not: they are malformed JSON). */
-    private static final boolean RAW_CONTROL_CHARACTERS = STRICT.isEnabled(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS.mappedFeature());
+    private static final boolean RAW_CONTROL_CHARACTERS = Json.factory().isEnabled(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS.mappedFeature());
+
+    /** A parser with the shared mapper's limits, where a key that appears twice in one object is an error rather than "last one wins". */
+    private static JsonParser strictParser(String text) throws IOException {
+        JsonParser p = Json.factory().createParser(text);
+        p.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
+        return p;
+    }
 
     /** Longest key repeated in an error message. */
     private static final int MAX_KEY_IN_MESSAGE = 100;
@@ -343,7 +346,7 @@ public final class Bodies {
      * {@code text} is decoded UTF-8.
      */
     private static <T> T parse(String text, Shape<T> shape) {
-        try (JsonParser p = STRICT.createParser(text)) {
+        try (JsonParser p = strictParser(text)) {
             if (p.nextToken() == null) throw new IntakeException.Invalid("invalid_json", "The body is empty or blank; send a JSON object");
             Reader r = new Reader(p, mayHoldBadText(text));
             T value = shape.read(r);
@@ -374,7 +377,7 @@ public final class Bodies {
     /**
      * Builds values as its parser reads them, checking each key and string on the way, and keeps the first bad
      * one (in document order) for {@link #parse(String, Shape)} to throw at the end. Trees are built as the shared
-     * mapper's {@code readTree} builds them (Jackson's JsonNodeDeserializer with {@link Json#MAPPER}'s features:
+     * mapper's {@code readTree} builds them (Jackson's JsonNodeDeserializer with {@link Json#mapper()}'s features:
      * ints as int, long or BigInteger nodes, other numbers as BigDecimal nodes as written, nulls kept).
      */
     private static final class Reader {

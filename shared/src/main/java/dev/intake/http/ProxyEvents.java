@@ -28,7 +28,7 @@ public final class ProxyEvents {
      * over time; ones this version of the event class does not know are skipped.
      */
     public static APIGatewayProxyRequestEvent read(InputStream input) throws IOException {
-        try (JsonParser p = Json.MAPPER.getFactory().createParser(input)) {
+        try (JsonParser p = Json.factory().createParser(input)) {
             var event = new APIGatewayProxyRequestEvent();
             begin(p, "the event");
             while (nextField(p)) {
@@ -189,16 +189,18 @@ public final class ProxyEvents {
     private static Map<String, Object> object(JsonParser p) throws IOException {
         begin(p, "'" + p.currentName() + "'");
         Map<String, Object> out = new LinkedHashMap<>();
-        while (nextField(p)) out.put(p.currentName(), UNTYPED.readValue(p));
+        while (nextField(p)) out.put(p.currentName(), Untyped.READER.readValue(p));
         return out;
     }
 
     /** Values of any shape, read in the middle of the event (so what follows them is no "trailing" token). */
-    private static final ObjectReader UNTYPED = Json.MAPPER.readerFor(Object.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final class Untyped {
+        static final ObjectReader READER = Json.mapper().readerFor(Object.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
 
     /** The proxy answer as API Gateway reads it, without the null fields (as the runtime's serializer writes it). */
     public static void write(APIGatewayProxyResponseEvent response, OutputStream output) throws IOException {
-        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(output)) {
+        try (JsonGenerator g = Json.factory().createGenerator(output)) {
             g.writeStartObject();
             if (response.getStatusCode() != null) g.writeNumberField("statusCode", response.getStatusCode());
             if (response.getHeaders() != null) {

@@ -22,7 +22,7 @@ public final class BatchEvents {
     private BatchEvents() {}
 
     /**
-     * AWS writes these events, so they get Jackson's default limits rather than {@link Json#MAPPER}'s nesting
+     * AWS writes these events, so they get Jackson's default limits rather than {@link Json#mapper()}'s nesting
      * bound for request bodies: an item image may nest as deep as DynamoDB allows, and a stream batch that
      * cannot be read is retried without end.
      */
@@ -37,7 +37,7 @@ public final class BatchEvents {
     public static List<JsonNode> records(InputStream input) throws IOException {
         JsonNode event;
         try (JsonParser parser = EVENTS.createParser(input)) {
-            event = Json.MAPPER.readTree(parser);
+            event = Json.mapper().readTree(parser);
         }
         JsonNode records = event == null ? null : event.get("Records");
         if (records == null || !records.isArray()) throw new IllegalArgumentException("not a batch event: no Records array");
@@ -80,7 +80,7 @@ public final class BatchEvents {
      * @param itemIdentifiers message ids (SQS) or sequence numbers (streams)
      */
     public static void writeFailures(List<String> itemIdentifiers, OutputStream output) throws IOException {
-        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(output)) {
+        try (JsonGenerator g = Json.mapper().getFactory().createGenerator(output)) {
             g.writeStartObject();
             g.writeArrayFieldStart("batchItemFailures");
             for (String id : itemIdentifiers) {
@@ -103,7 +103,7 @@ public final class BatchEvents {
     public static List<String> readFailures(byte[] answer) {
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(answer);
+            root = Json.mapper().readTree(answer);
         } catch (IOException e) {
             throw new IllegalArgumentException("the answer is not JSON: " + e.getMessage(), e);
         }

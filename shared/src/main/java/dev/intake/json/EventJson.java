@@ -59,7 +59,7 @@ public final class EventJson {
     public static DomainEvent read(String body) {
         JsonNode o;
         try {
-            o = Json.MAPPER.readTree(body);
+            o = Json.mapper().readTree(body);
         } catch (IOException e) {
             throw new IllegalArgumentException("event body is not JSON", e);
         }

@@ -1,6 +1,10 @@
 package dev.intake.json;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,29 +12,61 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The shared JSON mapper, and conversions between JSON and submission values. */
+/**
+ * The shared JSON mapper, and conversions between JSON and submission values.
+ *
+ * <p>Building the mapper costs about 0.15 s of a cold start (databind, and the JDK locale data its date formats
+ * load), so it is built on first use ({@link #mapper()}), and the public submit path never uses it: it reads and
+ * writes with the streaming {@link #factory()} ({@link #readTree}, {@link #write}, {@link #writeValues}), which
+ * give exactly what the mapper would (JsonTest).
+ */
 public final class Json {
     /** Bounded nesting: submissions are flat, so anything deep is rejected early. */
     public static final int MAX_DEPTH = 32;
 
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-            .build();
+    private static final StreamReadConstraints CONSTRAINTS = StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build();
+    private static final JsonFactory FACTORY = JsonFactory.builder().streamReadConstraints(CONSTRAINTS).build();
 
-    static {
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
+    private static final class Holder {
+        static final ObjectMapper MAPPER = JsonMapper.builder()
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+                .build();
+
+        static {
+            MAPPER.getFactory().setStreamReadConstraints(CONSTRAINTS);
+        }
     }
 
     private Json() {}
+
+    /** The shared mapper: big decimals for floats, no trailing tokens, nesting bounded to {@value #MAX_DEPTH}. */
+    public static ObjectMapper mapper() {
+        return Holder.MAPPER;
+    }
+
+    /** Streaming parsers and generators with the mapper's limits, without building the mapper. */
+    public static JsonFactory factory() {
+        return FACTORY;
+    }
 
     public static ObjectNode object() { return JsonNodeFactory.instance.objectNode(); }
 
@@ -47,12 +83,119 @@ public final class Json {
         return node;
     }
 
+    /** The tree as the mapper's {@code writeValueAsString} writes it. */
     public static String write(JsonNode node) {
-        try {
-            return MAPPER.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        var out = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            writeNode(g, node);
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // never: the writer is in memory
         }
+        return out.toString();
+    }
+
+    private static void writeNode(JsonGenerator g, JsonNode node) throws IOException {
+        switch (node) {
+            case ObjectNode o -> {
+                g.writeStartObject();
+                for (var e : o.properties()) {
+                    g.writeFieldName(e.getKey());
+                    writeNode(g, e.getValue());
+                }
+                g.writeEndObject();
+            }
+            case ArrayNode a -> {
+                g.writeStartArray();
+                for (JsonNode item : a) writeNode(g, item);
+                g.writeEndArray();
+            }
+            case TextNode t -> g.writeString(t.textValue());
+            case BooleanNode b -> g.writeBoolean(b.booleanValue());
+            case NullNode n -> g.writeNull();
+            case IntNode i -> g.writeNumber(i.intValue());
+            case LongNode l -> g.writeNumber(l.longValue());
+            case BigIntegerNode i -> g.writeNumber(i.bigIntegerValue());
+            case DecimalNode d -> g.writeNumber(d.decimalValue());
+            default -> g.writeRawValue(mapper().writeValueAsString(node)); // doubles, binary, POJOs: never on the hot path
+        }
+    }
+
+    /** Plain values (maps, lists, text, numbers, booleans, null) as the mapper's {@code writeValueAsString} writes them. */
+    public static String writeValues(Object value) {
+        var out = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            writeValue(g, value);
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // never: the writer is in memory
+        }
+        return out.toString();
+    }
+
+    private static void writeValue(JsonGenerator g, Object value) throws IOException {
+        switch (value) {
+            case null -> g.writeNull();
+            case String s -> g.writeString(s);
+            case Boolean b -> g.writeBoolean(b);
+            case BigDecimal d -> g.writeNumber(d);
+            case Integer i -> g.writeNumber(i);
+            case Long l -> g.writeNumber(l);
+            case java.math.BigInteger i -> g.writeNumber(i);
+            case Map<?, ?> m -> {
+                g.writeStartObject();
+                for (var e : m.entrySet()) {
+                    g.writeFieldName(String.valueOf(e.getKey()));
+                    writeValue(g, e.getValue());
+                }
+                g.writeEndObject();
+            }
+            case List<?> l -> {
+                g.writeStartArray();
+                for (Object item : l) writeValue(g, item);
+                g.writeEndArray();
+            }
+            default -> g.writeRawValue(mapper().writeValueAsString(value));
+        }
+    }
+
+    /** The tree of a JSON text, as the mapper's {@code readTree} builds it; throws on malformed or trailing input. */
+    public static JsonNode readTree(String text) throws IOException {
+        try (JsonParser p = FACTORY.createParser(text)) {
+            if (p.nextToken() == null) return MissingNode.getInstance();
+            JsonNode node = readNode(p);
+            if (p.nextToken() != null) throw new JsonParseException(p, "Trailing token (of type " + p.currentToken() + ") found after value");
+            return node;
+        }
+    }
+
+    private static JsonNode readNode(JsonParser p) throws IOException {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        return switch (p.currentToken()) {
+            case START_OBJECT -> {
+                ObjectNode o = f.objectNode();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    p.nextToken();
+                    o.replace(name, readNode(p));
+                }
+                yield o;
+            }
+            case START_ARRAY -> {
+                ArrayNode a = f.arrayNode();
+                while (p.nextToken() != JsonToken.END_ARRAY) a.add(readNode(p));
+                yield a;
+            }
+            case VALUE_STRING -> f.textNode(p.getText());
+            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                case INT -> f.numberNode(p.getIntValue());
+                case LONG -> f.numberNode(p.getLongValue());
+                default -> f.numberNode(p.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> f.numberNode(p.getDecimalValue());
+            case VALUE_TRUE -> f.booleanNode(true);
+            case VALUE_FALSE -> f.booleanNode(false);
+            case VALUE_NULL -> f.nullNode();
+            default -> throw new JsonParseException(p, "Unexpected token " + p.currentToken());
+        };
     }
 
     /** A submission value as JSON: string, number, boolean, or array of strings. */

@@ -103,7 +103,7 @@ class ManageCampaignsTest {
 
     private static JsonNode json(String text) {
         try {
-            return Json.MAPPER.readTree(text);
+            return Json.mapper().readTree(text);
         } catch (Exception e) {
             throw new AssertionError(e);
         }

@@ -638,7 +638,7 @@ class TrackTest {
 
     @Test
     void resentParsedBatch_changesNothing() throws Exception {
-        var body = Json.MAPPER.readTree("""
+        var body = Json.mapper().readTree("""
                 {"batch":[
                   {"type":"identify","userId":42.0,"anonymousId":"a1","traits":{"email":"Ada@Example.com"},"messageId":"m1"},
                   {"type":"track","userId":42,"event":"Signed Up","messageId":"m2"},

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * it replaced, and what {@code ProxyStreamIT} checks against the Lambda runtime's own serializer).
  */
 class ProxyEventsTest {
-    private static final ObjectReader BEANS = Json.MAPPER.readerFor(APIGatewayProxyRequestEvent.class)
+    private static final ObjectReader BEANS = Json.mapper().readerFor(APIGatewayProxyRequestEvent.class)
             .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     static Stream<Path> sampleEvents() throws IOException {
@@ -94,7 +94,7 @@ class ProxyEventsTest {
     private static void assertSameAsBeans(String event) throws IOException {
         APIGatewayProxyRequestEvent expected = BEANS.readValue(event);
         APIGatewayProxyRequestEvent read = ProxyEvents.read(stream(event));
-        assertEquals(Json.MAPPER.valueToTree(expected), Json.MAPPER.valueToTree(read), event);
+        assertEquals(Json.mapper().valueToTree(expected), Json.mapper().valueToTree(read), event);
         assertEquals(expected, read, event);
         if (expected.getRequestContext() != null && expected.getRequestContext().getAuthorizer() != null) {
             for (var e : expected.getRequestContext().getAuthorizer().entrySet()) {

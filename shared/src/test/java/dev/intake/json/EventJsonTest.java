@@ -35,7 +35,7 @@ class EventJsonTest {
     }
 
     private static JsonNode tree(String json) throws Exception {
-        return Json.MAPPER.readTree(json);
+        return Json.mapper().readTree(json);
     }
 
     @Test

@@ -31,7 +31,7 @@ class TrackingJsonTest {
 
     private static JsonNode tree(String json) {
         try {
-            return Json.MAPPER.readTree(json);
+            return Json.mapper().readTree(json);
         } catch (JsonProcessingException e) {
             throw new AssertionError("bad test JSON: " + json, e);
         }

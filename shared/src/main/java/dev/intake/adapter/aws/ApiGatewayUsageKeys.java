@@ -133,7 +133,7 @@ public final class ApiGatewayUsageKeys implements UsageKeys {
 
     private static JsonNode parse(String body) {
         try {
-            JsonNode node = body == null || body.isBlank() ? null : Json.MAPPER.readTree(body);
+            JsonNode node = body == null || body.isBlank() ? null : Json.mapper().readTree(body);
             return node == null ? Json.object() : node;
         } catch (IOException e) {
             return Json.object();

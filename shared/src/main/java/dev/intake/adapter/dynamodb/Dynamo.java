@@ -107,18 +107,14 @@ final class Dynamo {
      * {@link #gzipped} JSON: a form's 1 KB of answers then takes about 400 bytes of the item.
      */
     static AttributeValue gzippedValues(Map<String, Object> values) {
-        try {
-            return gzipped(dev.intake.json.Json.MAPPER.writeValueAsString(values));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("values that cannot be written as JSON", e);
-        }
+        return gzipped(dev.intake.json.Json.writeValues(values));
     }
 
     /** The values of {@link #gzippedValues}, with every number a {@link BigDecimal}, as {@link #fromValues} gives them. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> fromGzippedValues(AttributeValue v) {
         try {
-            return (Map<String, Object>) decimals(dev.intake.json.Json.MAPPER.readValue(gunzipped(v), LinkedHashMap.class));
+            return (Map<String, Object>) decimals(dev.intake.json.Json.mapper().readValue(gunzipped(v), LinkedHashMap.class));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("gzipped values are not a JSON object", e);
         }

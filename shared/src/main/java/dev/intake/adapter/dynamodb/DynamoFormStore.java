@@ -2,7 +2,6 @@ package dev.intake.adapter.dynamodb;
 
 import static dev.intake.adapter.dynamodb.Dynamo.*;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.intake.application.port.FormStore;
 import dev.intake.domain.Form;
 import dev.intake.domain.FormStatus;
@@ -161,11 +160,11 @@ public final class DynamoFormStore implements FormStore {
     private static Form form(Map<String, AttributeValue> item) {
         try {
             return new Form(str(item, "ws"), str(item, "id"), str(item, "name"),
-                    FormJson.parseStoredFields(Json.MAPPER.readTree(str(item, "fields"))),
-                    FormJson.parseSettings(Json.MAPPER.readTree(str(item, "settings"))),
+                    FormJson.parseStoredFields(Json.readTree(str(item, "fields"))),
+                    FormJson.parseSettings(Json.readTree(str(item, "settings"))),
                     Boolean.TRUE.equals(item.get("doubleOptIn").bool()), FormStatus.valueOf(str(item, "status")),
                     Instant.parse(str(item, "createdAt")), Instant.parse(str(item, "updatedAt")), num(item, "version"));
-        } catch (JsonProcessingException e) {
+        } catch (java.io.IOException e) {
             throw new IllegalStateException("stored form " + str(item, "pk") + " is not readable", e);
         }
     }

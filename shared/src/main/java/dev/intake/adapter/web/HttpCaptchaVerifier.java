@@ -41,7 +41,7 @@ public final class HttpCaptchaVerifier implements CaptchaVerifier {
         try {
             HttpResponse<String> res = client().send(req, HttpResponse.BodyHandlers.ofString());
             if (res.statusCode() >= 500 || res.statusCode() == 429) throw unavailable();
-            JsonNode body = Json.MAPPER.readTree(res.body());
+            JsonNode body = Json.mapper().readTree(res.body());
             return body != null && body.path("success").asBoolean(false);
         } catch (IOException e) {
             throw unavailable();

@@ -56,7 +56,7 @@ class ApiGatewayUsageKeysTest {
         Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         ex.getRequestHeaders().forEach((k, v) -> headers.put(k, v.getFirst()));
         byte[] raw = ex.getRequestBody().readAllBytes();
-        JsonNode body = raw.length == 0 ? null : Json.MAPPER.readTree(raw);
+        JsonNode body = raw.length == 0 ? null : Json.mapper().readTree(raw);
         received.add(new Received(ex.getRequestMethod(), path, headers, body));
         Failure failure = failures.get(ex.getRequestMethod() + " " + path);
         if (failure != null) {

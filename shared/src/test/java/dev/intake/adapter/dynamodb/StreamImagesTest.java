@@ -60,24 +60,24 @@ class StreamImagesTest {
     void toJson_whenEveryType_writesDynamoDbJson() throws Exception {
         JsonNode json = StreamImages.toJson(everyType());
 
-        assertEquals(Json.MAPPER.readTree("""
+        assertEquals(Json.mapper().readTree("""
                 {"S":"Ada L\u00f6velace \u2603"}"""), json.get("s"));
-        assertEquals(Json.MAPPER.readTree("{\"N\":\"-12.500\"}"), json.get("n"));
-        assertEquals(Json.MAPPER.readTree("{\"B\":\"AAEC/3+A\"}"), json.get("b"));
-        assertEquals(Json.MAPPER.readTree("{\"SS\":[\"news\",\"offers\"]}"), json.get("ss"));
-        assertEquals(Json.MAPPER.readTree("{\"NS\":[\"1\",\"2.5\",\"1E+3\"]}"), json.get("ns"));
-        assertEquals(Json.MAPPER.readTree("{\"BS\":[\"AAEC/3+A\",\"eA==\"]}"), json.get("bs"));
-        assertEquals(Json.MAPPER.readTree("{\"NULL\":true}"), json.get("null"));
-        assertEquals(Json.MAPPER.readTree("{\"BOOL\":false}"), json.get("false"));
-        assertEquals(Json.MAPPER.readTree("{\"M\":{}}"), json.get("emptyMap"));
-        assertEquals(Json.MAPPER.readTree("{\"L\":[]}"), json.get("emptyList"));
+        assertEquals(Json.mapper().readTree("{\"N\":\"-12.500\"}"), json.get("n"));
+        assertEquals(Json.mapper().readTree("{\"B\":\"AAEC/3+A\"}"), json.get("b"));
+        assertEquals(Json.mapper().readTree("{\"SS\":[\"news\",\"offers\"]}"), json.get("ss"));
+        assertEquals(Json.mapper().readTree("{\"NS\":[\"1\",\"2.5\",\"1E+3\"]}"), json.get("ns"));
+        assertEquals(Json.mapper().readTree("{\"BS\":[\"AAEC/3+A\",\"eA==\"]}"), json.get("bs"));
+        assertEquals(Json.mapper().readTree("{\"NULL\":true}"), json.get("null"));
+        assertEquals(Json.mapper().readTree("{\"BOOL\":false}"), json.get("false"));
+        assertEquals(Json.mapper().readTree("{\"M\":{}}"), json.get("emptyMap"));
+        assertEquals(Json.mapper().readTree("{\"L\":[]}"), json.get("emptyList"));
         assertEquals("-12.500", json.at("/m/M/n/N").textValue());
         assertEquals("AAEC/3+A", json.at("/deep/L/0/M/inner/L/0/M/b/B").textValue());
     }
 
     @Test
     void toSdk_whenAValueHasSeveralTypes_takesTheFirstOfSNBSsNsBsMLNullBool() throws Exception {
-        var image = Json.MAPPER.readTree("""
+        var image = Json.mapper().readTree("""
                 {"a":{"N":"1","S":"x"},"b":{"NULL":false,"BOOL":true},"c":{"S":null,"BOOL":false},"d":{"L":[],"M":{}}}""");
 
         var sdk = StreamImages.toSdk(image);
@@ -101,13 +101,13 @@ class StreamImagesTest {
             "{\"x\":{\"B\":\"not base64!\"}}", "{\"x\":{\"SS\":\"a\"}}", "{\"x\":{\"NS\":[1]}}", "{\"x\":{\"M\":[]}}",
             "{\"x\":{\"L\":{}}}", "{\"x\":{\"BOOL\":\"true\"}}", "{\"x\":{\"M\":{\"y\":{\"L\":[{\"Q\":1}]}}}}", "[]"})
     void toSdk_whenAValueIsNotDynamoDbJson_throwsNamingIt(String image) throws Exception {
-        var e = assertThrows(IllegalArgumentException.class, () -> StreamImages.toSdk(Json.MAPPER.readTree(image)));
+        var e = assertThrows(IllegalArgumentException.class, () -> StreamImages.toSdk(Json.mapper().readTree(image)));
         assertTrue(image.equals("[]") || e.getMessage().contains("attribute x"), e.getMessage());
     }
 
     @Test
     void toSdk_whenNestedValueIsWrong_namesItsPath() throws Exception {
-        var image = Json.MAPPER.readTree("{\"x\":{\"M\":{\"y\":{\"L\":[{\"S\":\"ok\"},{\"Q\":1}]}}}}");
+        var image = Json.mapper().readTree("{\"x\":{\"M\":{\"y\":{\"L\":[{\"S\":\"ok\"},{\"Q\":1}]}}}}");
 
         var e = assertThrows(IllegalArgumentException.class, () -> StreamImages.toSdk(image));
 

@@ -81,7 +81,7 @@ public final class DdbBench {
         if (res.statusCode() != 201) throw new IllegalStateException("submit: " + res.statusCode() + " " + res.body());
         String submissionId;
         try {
-            submissionId = Json.MAPPER.readTree(res.body()).path("submissionId").asText();
+            submissionId = Json.mapper().readTree(res.body()).path("submissionId").asText();
         } catch (Exception e) {
             throw new IllegalStateException("submit answered " + res.body(), e);
         }

@@ -100,7 +100,7 @@ public final class ListBench {
             long t1 = System.nanoTime();
             for (int page = 1; page <= pages; page++) {
                 var res = list(http, stack, formId, apiKey, cursor);
-                JsonNode body = Json.MAPPER.readTree(res.body());
+                JsonNode body = Json.mapper().readTree(res.body());
                 JsonNode data = body.path("data");
                 if (data.size() != PAGE) throw new IllegalStateException("page " + page + " has " + data.size() + " items: " + res.body());
                 double[] units = Bench.capacity(res);
@@ -185,7 +185,7 @@ public final class ListBench {
     private static Submission submission(Form form, Instant at, long n) {
         Map<String, Object> values;
         try {
-            values = Json.MAPPER.readValue(Bench.body(n), new TypeReference<Map<String, Object>>() {});
+            values = Json.mapper().readValue(Bench.body(n), new TypeReference<Map<String, Object>>() {});
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

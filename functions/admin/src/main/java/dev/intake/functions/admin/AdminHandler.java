@@ -51,14 +51,14 @@ public final class AdminHandler implements RequestHandler<Map<String, Object>, M
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         Map<String, Object> answer;
         try {
-            JsonNode event = Json.MAPPER.readTree(input);
+            JsonNode event = Json.mapper().readTree(input);
             if (event == null || event.isMissingNode() || event.isNull()) answer = handleRequest(Map.of(), context);
-            else if (event.isObject()) answer = handleRequest(Json.MAPPER.convertValue(event, COMMAND), context);
+            else if (event.isObject()) answer = handleRequest(Json.mapper().convertValue(event, COMMAND), context);
             else answer = error(new IntakeException.Invalid("invalid_event", "The event must be a JSON object, such as " + EXAMPLE, List.of()));
         } catch (JacksonException malformed) {
             answer = error(new IntakeException.Invalid("invalid_event", "The event is not valid JSON; send a JSON object, such as " + EXAMPLE, List.of()));
         }
-        Json.MAPPER.writeValue(output, answer);
+        Json.mapper().writeValue(output, answer);
     }
 
     private static final String EXAMPLE = "{\"command\":\"create-workspace\",\"name\":\"Acme\"}";

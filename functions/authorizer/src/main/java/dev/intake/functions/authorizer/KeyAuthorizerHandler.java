@@ -29,7 +29,7 @@ import java.util.TreeMap;
 public final class KeyAuthorizerHandler
         implements RequestHandler<APIGatewayCustomAuthorizerEvent, IamPolicyResponseV1>, RequestStreamHandler {
     /** API Gateway adds fields over time; ones this version of the event class does not know are skipped. */
-    private static final ObjectReader EVENTS = Json.MAPPER.readerFor(APIGatewayCustomAuthorizerEvent.class)
+    private static final ObjectReader EVENTS = Json.mapper().readerFor(APIGatewayCustomAuthorizerEvent.class)
             .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final Authenticator auth;
@@ -66,7 +66,7 @@ public final class KeyAuthorizerHandler
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         IamPolicyResponseV1 answer = handleRequest(EVENTS.<APIGatewayCustomAuthorizerEvent>readValue(input), context);
-        Json.MAPPER.writeValue(output, Json.withoutNulls(Json.MAPPER.valueToTree(answer)));
+        Json.mapper().writeValue(output, Json.withoutNulls(Json.mapper().valueToTree(answer)));
     }
 
     private static IamPolicyResponseV1.PolicyDocument policy(String effect, String resource) {
