@@ -37,7 +37,7 @@ public final class BatchEvents {
     public static List<JsonNode> records(InputStream input) throws IOException {
         JsonNode event;
         try (JsonParser parser = EVENTS.createParser(input)) {
-            event = Json.mapper().readTree(parser);
+            event = Json.readTree(parser);
         }
         JsonNode records = event == null ? null : event.get("Records");
         if (records == null || !records.isArray()) throw new IllegalArgumentException("not a batch event: no Records array");
@@ -80,7 +80,7 @@ public final class BatchEvents {
      * @param itemIdentifiers message ids (SQS) or sequence numbers (streams)
      */
     public static void writeFailures(List<String> itemIdentifiers, OutputStream output) throws IOException {
-        try (JsonGenerator g = Json.mapper().getFactory().createGenerator(output)) {
+        try (JsonGenerator g = Json.factory().createGenerator(output)) {
             g.writeStartObject();
             g.writeArrayFieldStart("batchItemFailures");
             for (String id : itemIdentifiers) {

@@ -58,8 +58,9 @@ public final class EventJson {
     /** Parses an envelope; throws {@link IllegalArgumentException} for anything that is not one. */
     public static DomainEvent read(String body) {
         JsonNode o;
+        if (body == null) throw new IllegalArgumentException("event body is missing");
         try {
-            o = Json.mapper().readTree(body);
+            o = Json.readTree(body);
         } catch (IOException e) {
             throw new IllegalArgumentException("event body is not JSON", e);
         }

@@ -160,11 +160,20 @@ public final class Json {
     /** The tree of a JSON text, as the mapper's {@code readTree} builds it; throws on malformed or trailing input. */
     public static JsonNode readTree(String text) throws IOException {
         try (JsonParser p = FACTORY.createParser(text)) {
-            if (p.nextToken() == null) return MissingNode.getInstance();
-            JsonNode node = readNode(p);
-            if (p.nextToken() != null) throw new JsonParseException(p, "Trailing token (of type " + p.currentToken() + ") found after value");
-            return node;
+            JsonNode node = readTree(p);
+            return node == null ? MissingNode.getInstance() : node;
         }
+    }
+
+    /**
+     * The one value a parser (from any factory, so with its limits) reads, as the mapper's {@code readTree(JsonParser)}
+     * builds it: null when there is none, and an error when anything follows it.
+     */
+    public static JsonNode readTree(JsonParser p) throws IOException {
+        if (p.currentToken() == null && p.nextToken() == null) return null;
+        JsonNode node = readNode(p);
+        if (p.nextToken() != null) throw new JsonParseException(p, "Trailing token (of type " + p.currentToken() + ") found after value");
+        return node;
     }
 
     private static JsonNode readNode(JsonParser p) throws IOException {

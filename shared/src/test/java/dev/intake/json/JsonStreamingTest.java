@@ -45,6 +45,26 @@ class JsonStreamingTest {
     }
 
     @Test
+    void readTree_ofAParser_isTheMappersReadTreeOfIt() throws IOException {
+        var factory = new com.fasterxml.jackson.core.JsonFactory(); // default limits, as BatchEvents reads AWS's events
+        String deep = "{\"Records\":[" + "[".repeat(40) + "1" + "]".repeat(40) + "]}";
+        for (String text : List.of(deep, "{\"Records\":[{\"a\":1.0}]}", "[]")) {
+            try (var a = factory.createParser(text); var b = factory.createParser(text)) {
+                assertEquals(Json.mapper().readTree(a), Json.readTree(b), text);
+            }
+        }
+        try (var a = factory.createParser(""); var b = factory.createParser("")) {
+            assertEquals(Json.mapper().readTree(a), Json.readTree(b), "no value: null from both");
+        }
+        for (String trailing : List.of("{} {}", "[1] 2")) {
+            try (var a = factory.createParser(trailing); var b = factory.createParser(trailing)) {
+                assertThrows(IOException.class, () -> Json.mapper().readTree(a), trailing);
+                assertThrows(IOException.class, () -> Json.readTree(b), trailing);
+            }
+        }
+    }
+
+    @Test
     void readTree_keepsTheMappersNestingLimit() {
         String deep = "[".repeat(Json.MAX_DEPTH + 1) + "]".repeat(Json.MAX_DEPTH + 1);
         assertThrows(IOException.class, () -> Json.mapper().readTree(deep));

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.intake.application.CreateWorkspace;
 import dev.intake.application.ManageKeys;
@@ -14,6 +13,7 @@ import dev.intake.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.lang.System.Logger.Level;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +31,6 @@ import java.util.Map;
  * Jackson, so the runtime's serializer (about 0.2 s of a cold start) is never loaded.
  */
 public final class AdminHandler implements RequestHandler<Map<String, Object>, Map<String, Object>>, RequestStreamHandler {
-    private static final TypeReference<Map<String, Object>> COMMAND = new TypeReference<>() {};
     static final List<String> COMMANDS = List.of("create-workspace", "create-api-key", "list-api-keys", "revoke-api-key");
     private static final System.Logger LOG = System.getLogger("intake");
 
@@ -51,14 +50,19 @@ public final class AdminHandler implements RequestHandler<Map<String, Object>, M
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         Map<String, Object> answer;
         try {
-            JsonNode event = Json.mapper().readTree(input);
-            if (event == null || event.isMissingNode() || event.isNull()) answer = handleRequest(Map.of(), context);
-            else if (event.isObject()) answer = handleRequest(Json.mapper().convertValue(event, COMMAND), context);
+            JsonNode event = Json.readTree(new String(input.readAllBytes(), StandardCharsets.UTF_8));
+            if (event.isMissingNode() || event.isNull()) answer = handleRequest(Map.of(), context);
+            else if (event.isObject()) answer = handleRequest(command(event), context);
             else answer = error(new IntakeException.Invalid("invalid_event", "The event must be a JSON object, such as " + EXAMPLE, List.of()));
         } catch (JacksonException malformed) {
             answer = error(new IntakeException.Invalid("invalid_event", "The event is not valid JSON; send a JSON object, such as " + EXAMPLE, List.of()));
         }
-        Json.mapper().writeValue(output, answer);
+        output.write(Json.writeValues(answer).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> command(JsonNode event) {
+        return (Map<String, Object>) Json.plain(event);
     }
 
     private static final String EXAMPLE = "{\"command\":\"create-workspace\",\"name\":\"Acme\"}";
