@@ -428,16 +428,7 @@ public final class Bodies {
                     yield a;
                 }
                 case VALUE_STRING -> NODES.textNode(string(key));
-                case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
-                    case INT -> NODES.numberNode(p.getIntValue());
-                    case LONG -> NODES.numberNode(p.getLongValue());
-                    default -> NODES.numberNode(p.getBigIntegerValue());
-                };
-                case VALUE_NUMBER_FLOAT -> NODES.numberNode(p.getDecimalValue());
-                case VALUE_TRUE -> NODES.booleanNode(true);
-                case VALUE_FALSE -> NODES.booleanNode(false);
-                case VALUE_NULL -> NODES.nullNode();
-                default -> throw new JsonParseException(p, "Unexpected token " + t);
+                default -> Json.scalarNode(p);
             };
         }
     }

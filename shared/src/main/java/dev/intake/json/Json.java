@@ -194,6 +194,17 @@ public final class Json {
                 yield a;
             }
             case VALUE_STRING -> f.textNode(p.getText());
+            default -> scalarNode(p);
+        };
+    }
+
+    /**
+     * The node of the number, boolean or null the parser is on, as the mapper's {@code readTree} builds it (ints
+     * by size, floats as exact decimals); an error for any other token.
+     */
+    public static JsonNode scalarNode(JsonParser p) throws IOException {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        return switch (p.currentToken()) {
             case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
                 case INT -> f.numberNode(p.getIntValue());
                 case LONG -> f.numberNode(p.getLongValue());
