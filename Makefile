@@ -2,11 +2,11 @@
 # ARTIFACTS_DIR set, from a scratch copy of the function's CodeUri; this file finds the project from its own
 # path, so one Maven run packages every function and each target copies out only its own function:
 #
-#   $(ARTIFACTS_DIR)/lib/intake-function-<name>.jar   the handler classes
-#   $(ARTIFACTS_DIR)/lib/*.jar                        its runtime dependencies (intake-shared, the SDK, Jackson…)
+#   $(ARTIFACTS_DIR)/lib/intake-<module>.jar   the handler classes and all its runtime dependencies (intake-shared,
+#                                              the SDK, Jackson…) in one jar of stored (uncompressed) entries
 #
-# with the AWS SDK and the Lambda events library shrunk to what Intake's code reaches (packaging/shrink.sh),
-# which is the layout the Lambda Java runtime puts on its classpath. Test and local-stack dependencies never
+# with the AWS SDK and the Lambda events library shrunk to what Intake's code reaches (packaging/shrink.sh) and
+# the jars merged into one (packaging/merge-jars.py), which the Lambda Java runtime puts on its classpath. Test and local-stack dependencies never
 # enter an artifact. `make package` builds every function's directory and zip under target/lambda/ without SAM.
 SHELL := /bin/bash
 ROOT := $(dir $(abspath $(lastword $(MAKEFILE_LIST))))
@@ -42,6 +42,7 @@ define copy_function
 	cp $(ROOT)functions/$(1)/target/lambda-lib/*.jar $(2)/lib/
 	for jar in $(OUT)/shrunk/*.jar; do [ ! -e "$(2)/lib/$$(basename "$$jar")" ] || cp "$$jar" $(2)/lib/; done
 	cp $(ROOT)functions/$(1)/target/intake-function-$(1)-*.jar $(2)/lib/intake-function-$(1).jar
+	python3 $(ROOT)packaging/merge-jars.py $(2)/lib $(2)/lib/intake-$(1).jar
 endef
 
 build-%: $(STAMP)

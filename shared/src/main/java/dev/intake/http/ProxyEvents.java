@@ -1,7 +1,9 @@
 package dev.intake.http;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
@@ -17,7 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** API Gateway's proxy event and answer, read and written as JSON by {@link ProxyStreamHandler}. */
+/**
+ * API Gateway's events and answers, read and written as JSON: the proxy event and answer for
+ * {@link ProxyStreamHandler}, and the REQUEST authorizer's event and policy for the authorizer.
+ */
 public final class ProxyEvents {
     private ProxyEvents() {}
 
@@ -51,6 +56,49 @@ public final class ProxyEvents {
             }
             if (p.nextToken() != null) throw new JsonParseException(p, "the event has content after its object");
             return event;
+        }
+    }
+
+    /**
+     * The REQUEST authorizer's event, read token by token as {@link #read} reads the proxy event. Its
+     * {@code requestContext}, which the authorizer does not use, is skipped, as are fields this version of the
+     * event class does not know.
+     */
+    public static APIGatewayCustomAuthorizerEvent readAuthorizerRequest(InputStream input) throws IOException {
+        try (JsonParser p = Json.factory().createParser(input)) {
+            var event = new APIGatewayCustomAuthorizerEvent();
+            begin(p, "the event");
+            while (nextField(p)) {
+                switch (p.currentName()) {
+                    case "version" -> event.setVersion(text(p));
+                    case "type" -> event.setType(text(p));
+                    case "methodArn" -> event.setMethodArn(text(p));
+                    case "identitySource" -> event.setIdentitySource(text(p));
+                    case "authorizationToken" -> event.setAuthorizationToken(text(p));
+                    case "resource" -> event.setResource(text(p));
+                    case "path" -> event.setPath(text(p));
+                    case "httpMethod" -> event.setHttpMethod(text(p));
+                    case "headers" -> event.setHeaders(texts(p));
+                    case "queryStringParameters" -> event.setQueryStringParameters(texts(p));
+                    case "pathParameters" -> event.setPathParameters(texts(p));
+                    case "stageVariables" -> event.setStageVariables(texts(p));
+                    default -> p.skipChildren();
+                }
+            }
+            if (p.nextToken() != null) throw new JsonParseException(p, "the event has content after its object");
+            return event;
+        }
+    }
+
+    /** The authorizer's answer as the runtime's serializer writes it: its getters' values, without the null fields. */
+    public static void writePolicy(IamPolicyResponseV1 answer, OutputStream output) throws IOException {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("principalId", answer.getPrincipalId());
+        fields.put("policyDocument", answer.getPolicyDocument());
+        fields.put("context", answer.getContext());
+        fields.put("usageIdentifierKey", answer.getUsageIdentifierKey());
+        try (JsonGenerator g = Json.factory().createGenerator(output)) {
+            Json.writeValuesWithoutNulls(g, fields);
         }
     }
 

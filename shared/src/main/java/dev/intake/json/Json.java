@@ -124,14 +124,22 @@ public final class Json {
     public static String writeValues(Object value) {
         var out = new StringWriter();
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            writeValue(g, value);
+            writeValue(g, value, true);
         } catch (IOException e) {
             throw new IllegalStateException(e); // never: the writer is in memory
         }
         return out.toString();
     }
 
-    private static void writeValue(JsonGenerator g, Object value) throws IOException {
+    /**
+     * Plain values as the Lambda runtime's serializer writes them: as {@link #writeValues}, but map entries whose
+     * value is null are left out, at every depth.
+     */
+    public static void writeValuesWithoutNulls(JsonGenerator g, Object value) throws IOException {
+        writeValue(g, value, false);
+    }
+
+    private static void writeValue(JsonGenerator g, Object value, boolean nullFields) throws IOException {
         switch (value) {
             case null -> g.writeNull();
             case String s -> g.writeString(s);
@@ -143,14 +151,20 @@ public final class Json {
             case Map<?, ?> m -> {
                 g.writeStartObject();
                 for (var e : m.entrySet()) {
+                    if (e.getValue() == null && !nullFields) continue;
                     g.writeFieldName(String.valueOf(e.getKey()));
-                    writeValue(g, e.getValue());
+                    writeValue(g, e.getValue(), nullFields);
                 }
                 g.writeEndObject();
             }
             case List<?> l -> {
                 g.writeStartArray();
-                for (Object item : l) writeValue(g, item);
+                for (Object item : l) writeValue(g, item, nullFields);
+                g.writeEndArray();
+            }
+            case Object[] a -> {
+                g.writeStartArray();
+                for (Object item : a) writeValue(g, item, nullFields);
                 g.writeEndArray();
             }
             default -> g.writeRawValue(mapper().writeValueAsString(value));

@@ -1,9 +1,11 @@
 package dev.intake.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -89,6 +91,30 @@ class ProxyEventsTest {
         assertThrows(IOException.class, () -> ProxyEvents.read(stream(event)), event);
         // Bean reading refuses them too (null reads as a null event there, which no handler could use either).
         if (!event.equals("null")) assertThrows(IOException.class, () -> BEANS.readValue(event), event);
+    }
+
+    @Test
+    void authorizerRequest_readsAsBeanReadingReadsIt_butForTheRequestContext() throws IOException {
+        String event = """
+                {"version":"1.0","type":"REQUEST","methodArn":"arn:aws:execute-api:us-east-1:1:api/prod/GET/x",
+                 "identitySource":"h","authorizationToken":"t","resource":"/x","path":"/x","httpMethod":"GET",
+                 "headers":{"x-api-key":"sk_live_1","N":7,"B":null},"multiValueHeaders":{"x-api-key":["sk_live_1"]},
+                 "queryStringParameters":{"q":"ü"},"multiValueQueryStringParameters":{"q":["ü"]},
+                 "pathParameters":{"id":"1"},"stageVariables":null,"futureField":[{"a":1}],
+                 "requestContext":{"accountId":"1","identity":{"sourceIp":"203.0.113.9"},"future":{"x":[]}}}""";
+        APIGatewayCustomAuthorizerEvent expected = Json.mapper().readerFor(APIGatewayCustomAuthorizerEvent.class)
+                .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(event);
+        APIGatewayCustomAuthorizerEvent read = ProxyEvents.readAuthorizerRequest(stream(event));
+        assertNull(read.getRequestContext(), "the authorizer does not use it");
+        expected.setRequestContext(null);
+        assertEquals(expected, read);
+        assertEquals("7", read.getHeaders().get("N"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "[]", "{\"headers\":[\"a\"]}", "{\"methodArn\":{}}", "{\"type\":\"REQUEST\"} {}", "{\"type\""})
+    void malformedAuthorizerRequests_fail(String event) {
+        assertThrows(IOException.class, () -> ProxyEvents.readAuthorizerRequest(stream(event)), event);
     }
 
     private static void assertSameAsBeans(String event) throws IOException {

@@ -89,6 +89,28 @@ class JsonStreamingTest {
         assertEquals(Json.mapper().writeValueAsString(values), Json.writeValues(values));
     }
 
+    @Test
+    void writeValuesWithoutNulls_leavesOutNullFieldsAtEveryDepth_andWritesArraysAsLists() throws IOException {
+        Map<String, Object> statement = new LinkedHashMap<>();
+        statement.put("Effect", "Allow");
+        statement.put("Resource", new String[] {"arn:a", "arn:b"});
+        statement.put("Condition", null);
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("principalId", "ws_1");
+        values.put("usageIdentifierKey", null);
+        values.put("policyDocument", Map.of("Statement", new Object[] {statement}));
+        values.put("list", Arrays.asList("a", null, 3));
+
+        var out = new java.io.StringWriter();
+        try (var g = Json.factory().createGenerator(out)) {
+            Json.writeValuesWithoutNulls(g, values);
+        }
+
+        assertEquals("{\"principalId\":\"ws_1\",\"policyDocument\":{\"Statement\":[{\"Effect\":\"Allow\","
+                + "\"Resource\":[\"arn:a\",\"arn:b\"]}]},\"list\":[\"a\",null,3]}", out.toString(),
+                "null fields are left out; a null in a list stays, as the runtime's serializer keeps it");
+    }
+
     private static List<String> types(JsonNode node) {
         List<String> out = new ArrayList<>();
         out.add(node.getClass().getSimpleName());
