@@ -258,4 +258,37 @@ class HttpWebhookSenderTest {
         assertInstanceOf(Result.Refused.class, result);
         assertEquals(List.of(), received);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"X-Test: a\r\nX-Injected: b", "X-Test: a\nb", "X-Test: nul\u0000", "X-Test: \u2603",
+            "Bad Name: x", "X-Test\r\nX-Injected: x", "Origin: https://example.com", "Transfer-Encoding: chunked"})
+    void post_whenAHeaderCannotBeSentAsGiven_isRefusedAndNothingIsSent(String header) {
+        int colon = header.indexOf(": ");
+        Result result = sender(true).post(url("/ok"), BODY, Map.of(header.substring(0, colon), header.substring(colon + 2)));
+
+        Result.Refused refused = assertInstanceOf(Result.Refused.class, result, header);
+        assertTrue(refused.reason().startsWith("the request is invalid: "), refused.reason());
+        assertEquals(List.of(), received);
+    }
+
+    @Test
+    void post_sendsAnyAccept_notTheConnectionsBrowserDefault_andKeepsACallersOwn() {
+        sender(true).post(url("/ok"), BODY, Map.of());
+        sender(true).post(url("/ok"), BODY, Map.of("Accept", "application/json"));
+
+        assertEquals(List.of("*/*"), received.get(0).headers().get("Accept"));
+        assertEquals(List.of("application/json"), received.get(1).headers().get("Accept"));
+    }
+
+    @Test
+    void post_manyInARow_eachGetsItsOwnStatus() {
+        // Kept-alive connections are reused between posts; an answer left unread must not leak into the next.
+        List<Result> results = new java.util.ArrayList<>();
+        for (String path : List.of("/large", "/ok", "/fail", "/accepted", "/large", "/missing", "/ok")) {
+            results.add(sender(true).post(url(path), BODY, Map.of()));
+        }
+        assertEquals(List.of(new Result.Delivered(200), new Result.Delivered(200), new Result.Failed(500, "HTTP 500"),
+                new Result.Delivered(202), new Result.Delivered(200), new Result.Failed(404, "HTTP 404"), new Result.Delivered(200)), results);
+        assertEquals(7, received.size());
+    }
 }

@@ -80,7 +80,12 @@ public final class ColdStartBench {
     static final String IDLE_FORM = "frm_BenchIdle0";
 
     /** Which sample event each function serves, the answer it must give, and what makes every call's event new. */
-    record Workload(String event, String expect, List<String> replacements) {}
+    /** A function's sample event, what its answer must be, the replacements that make each call new, and the webhooks each call must deliver. */
+    record Workload(String event, String expect, List<String> replacements, int webhooksPerCall) {
+        Workload(String event, String expect, List<String> replacements) {
+            this(event, expect, replacements, 0);
+        }
+    }
 
     static Map<String, Workload> workloads() {
         Map<String, Workload> w = new LinkedHashMap<>();
@@ -97,7 +102,7 @@ public final class ColdStartBench {
                 FORM, IDLE_FORM, WS, CAMPAIGNS_WS, "sk_live_local_demo", CAMPAIGNS_KEY)));
         // A new event (and message) each call, so each call delivers the seeded webhook campaign once.
         w.put("campaign-trigger", new Workload("campaign-trigger.json", "", List.of("evt_0VbfzSample0001", "evt_{id}",
-                "sub_0VbfzSample0001", "sub_{id}", "19dd0b57-b21e-4ac1-bd88-01bbb068cb78", "msg-{id}")));
+                "sub_0VbfzSample0001", "sub_{id}", "19dd0b57-b21e-4ac1-bd88-01bbb068cb78", "msg-{id}"), 1));
         w.put("relay", new Workload("relay-submission.json", "", List.of("sub_0VbfzRelay00001", "sub_{id}",
                 "c4ca4238a0b923820dcc509a6f75849b", "{id}")));
         w.put("authorizer", new Workload("authorizer-request.json", "", List.of()));
@@ -367,6 +372,7 @@ public final class ColdStartBench {
         pb.environment().put("AWS_LAMBDA_FUNCTION_TIMEOUT", Integer.toString(f.timeoutSeconds()));
         pb.environment().put("LAMBDA_TASK_ROOT", lib(f).getParent().toString());
 
+        int hooksBefore = hooks.get();
         long start = System.nanoTime();
         Process p = pb.start();
         children.add(p);
@@ -406,6 +412,11 @@ public final class ColdStartBench {
             if (p.exitValue() != 0 || coldMs < 0 || done == null) {
                 throw new IllegalStateException(f.module() + " " + label + ": the child exited with " + p.exitValue()
                         + (coldMs < 0 ? " before its first answer" : "") + "; its output: " + other + "; its log: " + log + "\n" + tail(log));
+            }
+            int delivered = hooks.get() - hooksBefore;
+            if (delivered != (warm + 1) * w.webhooksPerCall()) {
+                throw new IllegalStateException(f.module() + " " + label + ": " + delivered + " webhooks reached the local receiver, not "
+                        + (warm + 1) * w.webhooksPerCall() + "; its log: " + log + "\n" + tail(log));
             }
             return new Run(coldMs, done);
         } finally {
