@@ -6,25 +6,29 @@ import dev.intake.domain.CaptchaSettings;
 import dev.intake.domain.IntakeException;
 import dev.intake.json.Json;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 /**
  * Verifies CAPTCHA tokens with the provider's {@code siteverify} endpoint. Turnstile, hCaptcha and
  * reCAPTCHA share one protocol: an urlencoded POST of {@code secret}, {@code response} and
  * {@code remoteip}, answered with JSON {@code {"success": true|false, …}}. {@code verifyUrlOverride}
  * replaces every provider's URL (tests point it at a local stub).
+ *
+ * <p>It posts with {@link HttpURLConnection}, which the AWS SDK's HTTP client has already loaded, and reads
+ * the answer with Jackson's streaming parser, so a form's first CAPTCHA check loads neither
+ * {@code java.net.http} nor Jackson's {@code ObjectMapper} (docs/decisions.md, "Cold start without SnapStart").
  */
 public final class HttpCaptchaVerifier implements CaptchaVerifier {
-    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final int TIMEOUT_MILLIS = 5_000;
+    /** More than any provider's answer; a longer one is not JSON this verifier can use. */
+    private static final int MAX_ANSWER_BYTES = 64 * 1024;
 
     private final String verifyUrlOverride;
-    private volatile HttpClient client;
 
     public HttpCaptchaVerifier(String verifyUrlOverride) {
         this.verifyUrlOverride = verifyUrlOverride;
@@ -33,33 +37,34 @@ public final class HttpCaptchaVerifier implements CaptchaVerifier {
     @Override
     public boolean verify(CaptchaSettings captcha, String token, String remoteIp) {
         String url = verifyUrlOverride != null ? verifyUrlOverride : captcha.provider().defaultVerifyUrl();
-        String form = "secret=" + enc(captcha.secret()) + "&response=" + enc(token)
-                + (remoteIp == null ? "" : "&remoteip=" + enc(remoteIp));
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+        byte[] form = ("secret=" + enc(captcha.secret()) + "&response=" + enc(token)
+                + (remoteIp == null ? "" : "&remoteip=" + enc(remoteIp))).getBytes(StandardCharsets.UTF_8);
         try {
-            HttpResponse<String> res = client().send(req, HttpResponse.BodyHandlers.ofString());
-            if (res.statusCode() >= 500 || res.statusCode() == 429) throw unavailable();
-            JsonNode body = Json.mapper().readTree(res.body());
-            return body != null && body.path("success").asBoolean(false);
-        } catch (IOException e) {
-            throw unavailable();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable();
-        }
-    }
-
-    private HttpClient client() {
-        HttpClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                if (client == null) client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-                c = client;
+            HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
+            connection.setRequestMethod("POST");
+            connection.setDoOutput(true);
+            connection.setUseCaches(false);
+            connection.setInstanceFollowRedirects(false);
+            connection.setConnectTimeout(TIMEOUT_MILLIS);
+            connection.setReadTimeout(TIMEOUT_MILLIS);
+            connection.setFixedLengthStreamingMode(form.length);
+            connection.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
+            connection.setRequestProperty("Accept", "application/json");
+            try (OutputStream out = connection.getOutputStream()) {
+                out.write(form);
             }
+            int status = connection.getResponseCode();
+            if (status >= 500 || status == 429) throw unavailable();
+            String answer;
+            try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
+                answer = in == null ? "" : new String(in.readNBytes(MAX_ANSWER_BYTES), StandardCharsets.UTF_8);
+            }
+            if (answer.isBlank()) return false;
+            JsonNode body = Json.readTree(answer);
+            return body.path("success").asBoolean(false);
+        } catch (IOException | IllegalArgumentException e) {
+            throw unavailable();
         }
-        return c;
     }
 
     private static IntakeException.Unavailable unavailable() {

@@ -64,6 +64,10 @@ class HttpWebhookSenderTest {
                     exchange.getResponseHeaders().add("Location", "http://127.0.0.1:" + port + "/target");
                     answer(exchange, 302, "");
                 }
+                case "/auth" -> {
+                    exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"hooks\"");
+                    answer(exchange, 401, "{\"error\":\"unauthorized\"}");
+                }
                 case "/hang" -> await(exchange);
                 case "/trickle" -> {
                     exchange.sendResponseHeaders(200, 0); // chunked, and never finished
@@ -159,6 +163,12 @@ class HttpWebhookSenderTest {
     @Test
     void post_whenReceiverAnswers404_failsWithTheStatus() {
         assertEquals(new Result.Failed(404, "HTTP 404"), sender(true).post(url("/missing"), BODY, Map.of()));
+    }
+
+    @Test
+    void post_whenReceiverAsksForCredentials_failsWithTheStatus() {
+        assertEquals(new Result.Failed(401, "HTTP 401"), sender(true).post(url("/auth"), BODY, Map.of()));
+        assertEquals(1, received.size(), "sent once, never again with credentials");
     }
 
     @Test
