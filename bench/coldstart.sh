@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cold start and memory of every function (SPEC section 9), each served from its own Lambda artifact:
 #
-#   BENCH coldstart.<module>.p50 / .p90 <ms> ms   fresh JVM to its first successful answer; 7 runs, nearest rank
+#   BENCH coldstart.<module>.p50 / .p90 <ms> ms   fresh JVM to its first successful answer; 7 runs, nearest rank,
+#                                                taken in rounds over all functions (a slow spell hits them all)
 #   BENCH memory.<module>.rss <MB> MB             peak resident set (VmHWM) of the process, MiB, median of 3 runs
 #   BENCH memory.<module>.heap <MB> MB            heap in use after full GCs once warm (200 more calls), MiB, median of 3
 #   BENCH coldstart.<module>.aot.p50 <ms> ms      the same cold start with a JDK 25 AOT cache (AppCDS before JDK 25), 5 runs

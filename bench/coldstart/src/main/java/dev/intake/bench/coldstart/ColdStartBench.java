@@ -48,14 +48,15 @@ import java.util.stream.Stream;
  * starts fresh JVMs on that function's own artifact ({@code target/lambda/<module>/lib}) with
  * {@link dev.intake.bench.coldstart.runner.Runner}:
  * <ul>
- *   <li>one discarded start before the first function (page cache, emulators' JIT);
- *   <li>{@code --runs} (7) measured starts. Cold start is measured here, on this JVM's clock, from just before the
+ *   <li>one discarded start per function (page cache, emulators' JIT);
+ *   <li>{@code --runs} (7) measured starts, in rounds: the i-th start of every function before any function's
+ *       next, so that a slow spell of the machine is shared by all functions. Cold start is measured here, on this JVM's clock, from just before the
  *       child is spawned to the moment its {@code FIRST ok} line (the first answer was a success) is read:
  *       {@code coldstart.<module>.p50} and {@code .p90} (nearest rank: of 7, the 4th and the 7th). The first
  *       {@code --memory-runs} (3) of them then serve {@code --warm} (200) more events and report the heap in use
  *       after two full GCs and the peak resident set (VmHWM): {@code memory.<module>.heap} and {@code .rss}, MiB,
  *       medians;
- *   <li>a training run that writes a JDK 25 AOT cache (or, failing that, an AppCDS archive) for the function's
+ *   <li>then, function by function, a training run that writes a JDK 25 AOT cache (or, failing that, an AppCDS archive) for the function's
  *       classpath, then {@code --aot-runs} (5) starts with it: {@code coldstart.<module>.aot.p50}.
  * </ul>
  * The children run with {@link #LAMBDA_FLAGS} and a Lambda-like environment that points at the emulators. The
@@ -135,7 +136,6 @@ public final class ColdStartBench {
             + "joda-time (shared/pom.xml excludes it from aws-lambda-java-events). Measured with %s added to the runner's part of "
             + "the classpath, i.e. as the artifacts will be once that exclusion is dropped (--strict, or COLDSTART_STRICT=1, fails instead).";
     private String aotKind;
-    private boolean warmedUp;
 
     ColdStartBench(Options options, PrintStream bench) {
         this.options = options;
@@ -226,10 +226,7 @@ public final class ColdStartBench {
                     Runtime.getRuntime().availableProcessors(), loadAverage());
             if (options.serve()) return serve(functions);
             aotKind = options.aot() ? (Runtime.version().feature() >= 25 ? "aot" : "appcds") : null;
-            for (Function f : functions) {
-                if (!options.only().isEmpty() && !options.only().contains(f.module())) continue;
-                measure(f);
-            }
+            measure(functions.stream().filter(f -> options.only().isEmpty() || options.only().contains(f.module())).toList());
             log("webhooks received by the local receiver: %d; load average at the end: %s", hooks.get(), loadAverage());
             if (!jodaStandIn.isEmpty()) log(JODA_WARNING, jodaStandIn, options.jodaJar().getFileName());
             return 0;
@@ -238,22 +235,34 @@ public final class ColdStartBench {
         }
     }
 
-    private void measure(Function f) throws Exception {
-        Workload w = workloads.get(f.module());
-        List<String> cp = classpath(f);
-        log("%s: %s, event events/%s, %d jars", f.module(), f.handlerClass(), w.event(), artifactJars(f).size());
-        // Before the first function, one discarded start: the OS page cache then holds the jars (which the
-        // functions share), and the emulators have compiled their request paths.
-        if (!warmedUp) {
-            child(f, w, cp, List.of(), 0, "warmup");
-            child(f, w, cp, List.of(), 20, "warmup2");
-            warmedUp = true;
+    /**
+     * Measures the functions round by round: run i of every function before run i + 1 of any, so that a slow spell
+     * of this machine (its speed drifts by 10–15 %) spreads over all the functions instead of landing on one.
+     */
+    private void measure(List<Function> chosen) throws Exception {
+        Map<Function, List<Run>> runs = new LinkedHashMap<>();
+        for (Function f : chosen) {
+            Workload w = workloads.get(f.module());
+            log("%s: %s, event events/%s, %d jars", f.module(), f.handlerClass(), w.event(), artifactJars(f).size());
+            // One discarded start per function: the OS page cache then holds its jar, and the emulators have
+            // compiled the request paths its event takes. Before the first, one more that also serves 20 events.
+            if (runs.isEmpty()) child(f, w, classpath(f), List.of(), 20, "warmup2");
+            child(f, w, classpath(f), List.of(), 0, "warmup");
+            runs.put(f, new ArrayList<>());
         }
-        List<Run> runs = new ArrayList<>();
-        // The first memoryRuns runs also serve `warm` more events after the first, for the memory figures.
+        // The first memoryRuns rounds also serve `warm` more events after the first, for the memory figures.
         for (int i = 0; i < options.runs(); i++) {
-            runs.add(child(f, w, cp, List.of(), i < options.memoryRuns() ? options.warm() : 0, "run" + i));
+            for (Function f : chosen) {
+                runs.get(f).add(child(f, workloads.get(f.module()), classpath(f), List.of(), i < options.memoryRuns() ? options.warm() : 0, "run" + i));
+            }
         }
+        for (Function f : chosen) report(f, runs.get(f));
+        if (aotKind != null) {
+            for (Function f : chosen) measureAot(f);
+        }
+    }
+
+    private void report(Function f, List<Run> runs) {
         List<Double> cold = runs.stream().map(Run::coldMs).toList();
         emit("coldstart." + f.module() + ".p50", Math.round(percentile(cold, 50)), "ms");
         emit("coldstart." + f.module() + ".p90", Math.round(percentile(cold, 90)), "ms");
@@ -269,16 +278,18 @@ public final class ColdStartBench {
                 median(runs, "jvmToMainMs"), median(runs, "initMs"), median(runs, "serializersMs"), median(runs, "deserializeMs"),
                 median(runs, "handleMs"), median(runs, "serializeMs"),
                 options.warm() == 0 || warmed.isEmpty() ? 0 : percentile(warmed.stream().map(r -> r.number("warmMs") / options.warm()).toList(), 50));
+    }
 
-        if (aotKind != null) {
-            Path cache = train(f, w, cp);
-            List<String> use = "aot".equals(aotKind) ? List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on")
-                    : List.of("-XX:SharedArchiveFile=" + cache, "-Xshare:on");
-            List<Double> aot = new ArrayList<>();
-            for (int i = 0; i < options.aotRuns(); i++) aot.add(child(f, w, cp, use, 0, "aot" + i).coldMs());
-            emit("coldstart." + f.module() + ".aot.p50", Math.round(percentile(aot, 50)), "ms");
-            log("%s: cold with the %s %s ms", f.module(), describe(aotKind), aot.stream().map(d -> Long.toString(Math.round(d))).toList());
-        }
+    private void measureAot(Function f) throws Exception {
+        Workload w = workloads.get(f.module());
+        List<String> cp = classpath(f);
+        Path cache = train(f, w, cp);
+        List<String> use = "aot".equals(aotKind) ? List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on")
+                : List.of("-XX:SharedArchiveFile=" + cache, "-Xshare:on");
+        List<Double> aot = new ArrayList<>();
+        for (int i = 0; i < options.aotRuns(); i++) aot.add(child(f, w, cp, use, 0, "aot" + i).coldMs());
+        emit("coldstart." + f.module() + ".aot.p50", Math.round(percentile(aot, 50)), "ms");
+        log("%s: cold with the %s %s ms", f.module(), describe(aotKind), aot.stream().map(d -> Long.toString(Math.round(d))).toList());
     }
 
     /**
