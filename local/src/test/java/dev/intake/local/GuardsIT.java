@@ -107,9 +107,18 @@ class GuardsIT {
         return store.claim(key, hash, now, now.plusSeconds(30), now.plus(Duration.ofHours(24)));
     }
 
+    /** The attempt token of an acquired claim; fails the test for any other claim. */
+    static String acquired(Claim claim) {
+        String attempt = assertInstanceOf(Claim.Acquired.class, claim, String.valueOf(claim)).attempt();
+        assertTrue(dev.intake.domain.Ids.isAttempt(attempt), attempt);
+        return attempt;
+    }
+
     @Test
-    void claim_whenFresh_acquired() {
-        assertEquals(new Claim.Acquired(), claim(key(), HASH, NOW));
+    void claim_whenFresh_acquiredWithAnAttemptTokenOfThatTime() {
+        String attempt = acquired(claim(key(), HASH, NOW));
+        assertEquals(NOW.truncatedTo(java.time.temporal.ChronoUnit.MILLIS), dev.intake.domain.Ids.attemptTime(attempt));
+        assertNotEquals(attempt, acquired(claim(key(), HASH, NOW)), "each key's first claim has its own token");
     }
 
     @Test
@@ -161,18 +170,27 @@ class GuardsIT {
 
         // TTL has not deleted the item (and may not for days): the expiry is checked in the condition.
         assertInstanceOf(Claim.Replay.class, claim(key, HASH, NOW.plusSeconds(60)));
-        assertEquals(new Claim.Acquired(), claim(key, OTHER_HASH, NOW.plusSeconds(61)));
+        acquired(claim(key, OTHER_HASH, NOW.plusSeconds(61)));
         assertEquals(new Claim.InProgress(), claim(key, OTHER_HASH, NOW.plusSeconds(62)));
+    }
+
+    @Test
+    void claim_whenRecordExpired_startsAFreshAttempt() {
+        String key = key();
+        String first = acquired(store.claim(key, HASH, NOW, NOW.plusSeconds(30), NOW.plusSeconds(60)));
+        String second = acquired(claim(key, HASH, NOW.plusSeconds(61)));
+        assertNotEquals(first, second, "a key used again after it expired is a new request");
     }
 
     @Test
     void claim_whenLeaseLapsedWithSameBody_acquiredByTakeover() {
         String key = key();
-        claim(key, HASH, NOW);
+        String first = acquired(claim(key, HASH, NOW));
         assertEquals(new Claim.InProgress(), claim(key, HASH, NOW.plusSeconds(30)));
-        assertEquals(new Claim.Acquired(), claim(key, HASH, NOW.plusSeconds(31)));
-        // The new holder has a fresh lease.
+        assertEquals(first, acquired(claim(key, HASH, NOW.plusSeconds(31))), "the takeover continues the attempt that died");
+        // The new holder has a fresh lease, and a later takeover still continues the first attempt.
         assertEquals(new Claim.InProgress(), claim(key, HASH, NOW.plusSeconds(32)));
+        assertEquals(first, acquired(claim(key, HASH, NOW.plusSeconds(62))));
     }
 
     @Test
@@ -180,7 +198,7 @@ class GuardsIT {
         String key = key();
         claim(key, HASH, NOW);
         store.release(key, HASH);
-        assertEquals(new Claim.Acquired(), claim(key, HASH, NOW.plusSeconds(1)));
+        acquired(claim(key, HASH, NOW.plusSeconds(1)));
     }
 
     @Test
@@ -199,7 +217,7 @@ class GuardsIT {
     void complete_whenTakenOverByOtherBody_leavesNewClaimAlone() {
         String key = key();
         store.claim(key, HASH, NOW, NOW.plusSeconds(30), NOW.plusSeconds(60));
-        assertEquals(new Claim.Acquired(), claim(key, OTHER_HASH, NOW.plusSeconds(61)));
+        acquired(claim(key, OTHER_HASH, NOW.plusSeconds(61)));
 
         store.complete(key, HASH, RESPONSE, NOW.plus(Duration.ofHours(24)));
         assertEquals(new Claim.InProgress(), claim(key, OTHER_HASH, NOW.plusSeconds(62)));
@@ -212,6 +230,16 @@ class GuardsIT {
         List<Claim> claims = concurrently(20, () -> claim(key, HASH, NOW));
 
         assertEquals(1, claims.stream().filter(c -> c instanceof Claim.Acquired).count(), claims.toString());
+        assertEquals(19, claims.stream().filter(c -> c instanceof Claim.InProgress).count(), claims.toString());
+    }
+
+    @Test
+    void claim_when20ConcurrentRetriesAfterALapsedLease_exactlyOneTakesOver() throws Exception {
+        String key = key();
+        String first = acquired(claim(key, HASH, NOW));
+        List<Claim> claims = concurrently(20, () -> claim(key, HASH, NOW.plusSeconds(31)));
+
+        assertEquals(List.of(new Claim.Acquired(first)), claims.stream().filter(c -> c instanceof Claim.Acquired).toList(), claims.toString());
         assertEquals(19, claims.stream().filter(c -> c instanceof Claim.InProgress).count(), claims.toString());
     }
 

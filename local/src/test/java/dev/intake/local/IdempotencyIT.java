@@ -361,4 +361,73 @@ class IdempotencyIT {
         var retry = publicSubmit(formId, Fixtures.SEED_003_SUBMIT, key);
         assertFalse(replayed(retry), "a 429 must not be replayed: " + retry.headers().map());
     }
+
+    // ---- a first attempt that stored the submission and died before its answer was kept
+
+    /** The Guards table's records, except that no answer is ever kept: each attempt dies after its work. */
+    static final class AnswerNeverKept implements dev.intake.application.port.IdempotencyStore {
+        final dev.intake.application.port.IdempotencyStore real;
+
+        AnswerNeverKept(dev.intake.application.port.IdempotencyStore real) { this.real = real; }
+
+        @Override
+        public Claim claim(String key, String bodyHash, java.time.Instant now, java.time.Instant leaseUntil, java.time.Instant expiresAt) {
+            return real.claim(key, bodyHash, now, leaseUntil, expiresAt);
+        }
+
+        @Override
+        public void complete(String key, String bodyHash, StoredResponse response, java.time.Instant expiresAt) {
+            throw new IllegalStateException("the function died before its answer was stored");
+        }
+
+        @Override
+        public void release(String key, String bodyHash) { real.release(key, bodyHash); }
+    }
+
+    /** A clock the test moves. */
+    static final class MovingClock extends java.time.Clock {
+        java.time.Instant now = java.time.Instant.now();
+
+        @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+        @Override public java.time.Clock withZone(java.time.ZoneId zone) { return this; }
+        @Override public java.time.Instant instant() { return now; }
+    }
+
+    @Test
+    void publicSubmit_whenTheFirstAttemptDiedAfterStoring_theRetryAfterTheLeaseAnswersWithThatSubmission() {
+        var stack = TestStack.get();
+        var ws = Fixtures.workspace();
+        String formId = newForm(ws);
+        var clock = new MovingClock();
+        var idempotency = new dev.intake.http.Idempotency(new AnswerNeverKept(
+                new dev.intake.adapter.dynamodb.DynamoGuardStore(stack.dynamo(), stack.services().config.tables().guards())), clock);
+        String key = UUID.randomUUID().toString();
+        var form = stack.services().submitForm.publicForm(formId);
+        java.util.function.Supplier<dev.intake.http.ApiResponse> attempt = () -> {
+            var event = new com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent()
+                    .withHttpMethod("POST").withPath("/api/forms/" + formId + "/submit").withBody(Fixtures.SEED_003_SUBMIT)
+                    .withHeaders(java.util.Map.of("Content-Type", "application/json", KEY, key));
+            return idempotency.run(new dev.intake.http.ApiRequest(event), "public#" + form.key(), r -> {
+                var outcome = stack.services().submitForm.submit(form, dev.intake.http.Bodies.flatValues(r),
+                        new dev.intake.domain.SubmissionMetadata("198.51.100.23", null, null, dev.intake.domain.Source.FORM),
+                        SubmitForm.Checks.PUBLIC, r.idempotencyAttempt());
+                return dev.intake.http.ApiResponse.json(201, dev.intake.json.Json.object().put("submissionId", outcome.submissionId()));
+            }, dev.intake.http.Errors::toResponse);
+        };
+
+        var first = attempt.get();
+        String id = parse(first.body()).path("submissionId").asText();
+        assertEquals(201, first.status(), first.body());
+        // Within the lease the key is still held by the attempt that died.
+        clock.now = clock.now.plusSeconds(5);
+        assertEquals(409, attempt.get().status());
+        // After it, a retry takes the claim over and continues that attempt: the stored submission is its answer.
+        clock.now = clock.now.plus(dev.intake.http.Idempotency.LEASE);
+        var retry = attempt.get();
+        assertEquals(201, retry.status(), retry.body());
+        assertEquals(id, parse(retry.body()).path("submissionId").asText());
+
+        assertEquals(List.of(id), Fixtures.storedSubmissionIds(form.key()));
+        assertEquals(1, Fixtures.submissionCount(ws, formId), "counted once");
+    }
 }

@@ -80,8 +80,13 @@ public final class ManageSubmissions {
      * are checked; it is stored, applied to its person, counted and emitted like any other.
      */
     public Submission create(String workspaceId, String formId, Map<String, Object> values) {
+        return create(workspaceId, formId, values, null);
+    }
+
+    /** {@link #create(String, String, Map)} for an idempotent request; see {@link SubmitForm#submit(Form, Map, SubmissionMetadata, SubmitForm.Checks, String)}. */
+    public Submission create(String workspaceId, String formId, Map<String, Object> values, String attempt) {
         Form form = forms.load(workspaceId, formId);
-        var outcome = submitForm.submit(form, values, new SubmissionMetadata(null, null, null, Source.API), SubmitForm.Checks.API);
+        var outcome = submitForm.submit(form, values, new SubmissionMetadata(null, null, null, Source.API), SubmitForm.Checks.API, attempt);
         return ((SubmitForm.Outcome.Accepted) outcome).submission();
     }
 

@@ -120,9 +120,24 @@ public final class SubmitForm {
 
     /** Accepts {@code values} (keyed by field id or name) for {@code form}, after the guards {@code checks} asks for. */
     public Outcome submit(Form form, Map<String, Object> values, SubmissionMetadata metadata, Checks checks) {
+        return submit(form, values, metadata, checks, null);
+    }
+
+    /**
+     * {@link #submit(Form, Map, SubmissionMetadata, Checks)} for an idempotent request: {@code attempt} is the
+     * token of its key's first attempt ({@link dev.intake.http.ApiRequest#idempotencyAttempt}; null without a
+     * key). The submission's id is {@code sub_} + that token, so a retry that takes over from an attempt that
+     * stored the submission and died before its answer was kept finds that submission, instead of storing a
+     * second one.
+     */
+    public Outcome submit(Form form, Map<String, Object> values, SubmissionMetadata metadata, Checks checks, String attempt) {
         // Millisecond precision: the id's time prefix and submitted_at are then the same instant, so the
         // created_after / created_before key bounds are exact.
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        boolean retryable = Ids.isAttempt(attempt);
+        // With an attempt, the submission is the one the key's first attempt made, at the time its id says.
+        String id = retryable ? "sub_" + attempt : Ids.submission(now);
+        Instant at = retryable ? Ids.attemptTime(attempt) : now;
         if (checks.rateLimit()) {
             String ip = metadata.ip() == null ? "unknown" : metadata.ip();
             var decision = rateLimiter.hit("SUBMIT#" + form.key() + "#" + ip, RATE_LIMIT, RATE_WINDOW, now);
@@ -140,10 +155,10 @@ public final class SubmitForm {
                 Object t = data.remove(f);
                 if (t != null) tokens.put(f, t);
             }
-            if (filled(honeypot)) return new Outcome.Dropped(Ids.submission(now));
+            if (filled(honeypot)) return new Outcome.Dropped(id);
             verifyCaptcha(form.settings().captcha(), tokens, metadata.ip());
         }
-        return new Outcome.Accepted(store(form, data, metadata, checks, now));
+        return new Outcome.Accepted(store(form, data, metadata, checks, id, at, retryable));
     }
 
     private void verifyCaptcha(CaptchaSettings settings, Map<String, Object> tokens, String ip) {
@@ -160,7 +175,8 @@ public final class SubmitForm {
         }
     }
 
-    private Submission store(Form form, Map<String, Object> values, SubmissionMetadata metadata, Checks checks, Instant now) {
+    private Submission store(Form form, Map<String, Object> values, SubmissionMetadata metadata, Checks checks, String id,
+                             Instant now, boolean retryable) {
         SubmissionValidator.Result result = SubmissionValidator.validate(form, values);
         if (result.data().isEmpty()) {
             throw new IntakeException.Invalid("empty_submission", "The submission has no values: every field is missing or blank");
@@ -187,8 +203,7 @@ public final class SubmitForm {
         }
         if (writeForm) who = FormValues.of(form, result.data());
         String personId = who.personId(form.workspaceId());
-        Submission submission = new Submission(Ids.submission(now), form.workspaceId(), form.id(), result.data(),
-                metadata, now, personId);
+        Submission submission = new Submission(id, form.workspaceId(), form.id(), result.data(), metadata, now, personId);
         // The person first, then the submission: storing the submission is the commit point. Its stream
         // record becomes the form.submitted event (see RelaySubmissions), which then finds the person
         // already there. A crash in between leaves a person without the submission, which a retry completes.
@@ -200,9 +215,18 @@ public final class SubmitForm {
             people.upsert(new PersonUpsert(form.workspaceId(), personId, who.email(), who.externalId(), attributes,
                     new ConsentRecord(asked, now, metadata.ip(), form.id(), metadata.source()), null, now));
         }
-        submissions.save(form.key(), submission);
+        boolean storedBefore = false;
         try {
-            forms.addToCount(form, 1);
+            submissions.save(form.key(), submission);
+        } catch (IntakeException.Conflict stored) {
+            if (!retryable) throw stored;
+            // A retry of an attempt that stored this submission and died before its answer was kept: the stored
+            // one is the answer. It was counted then, or the count is one short (as below), never one over.
+            submission = submissions.find(form.key(), id).orElseThrow(() -> stored);
+            storedBefore = true;
+        }
+        try {
+            if (!storedBefore) forms.addToCount(form, 1);
         } catch (RuntimeException countLost) {
             // After the commit point: the submission is stored and its event will go out. Failing the request now
             // would make the client's retry store it a second time, so the count is left one short instead.

@@ -45,6 +45,26 @@ public final class Ids {
     public static String erasure(Instant at) { return "era_" + time(at) + random(8); }
 
     /**
+     * The token of an idempotent request's first attempt, made when its key is first claimed: 8 time chars
+     * ({@code at}) + 8 random chars. A retry that takes over the claim gets the same token, so whatever the
+     * first attempt created can be found again: a submission's id is {@code sub_} + this token.
+     */
+    public static String attempt(Instant at) { return time(at) + random(8); }
+
+    /** Whether {@code token} has the shape of {@link #attempt}. */
+    public static boolean isAttempt(String token) { return token != null && token.matches("[0-9A-Za-z]{16}"); }
+
+    /** The instant an {@link #attempt} token was made at, to the millisecond. */
+    public static Instant attemptTime(String token) {
+        long ms = 0;
+        for (int i = 0; i < TIME_CHARS; i++) {
+            char c = token.charAt(i);
+            ms = ms * 62 + (c <= '9' ? c - '0' : c <= 'Z' ? c - 'A' + 10 : c - 'a' + 36);
+        }
+        return Instant.ofEpochMilli(ms);
+    }
+
+    /**
      * The id of a tracked event: its time, then a digest of the workspace and the message id, so every
      * retry of one message (the same {@code at}, the time its sender stamped on it) is the same event.
      */

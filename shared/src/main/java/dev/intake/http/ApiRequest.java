@@ -13,11 +13,21 @@ import java.util.TreeMap;
 public final class ApiRequest {
     private final APIGatewayProxyRequestEvent event;
     private final Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private String idempotencyAttempt;
 
     public ApiRequest(APIGatewayProxyRequestEvent event) {
         this.event = event;
         if (event.getHeaders() != null) event.getHeaders().forEach((k, v) -> { if (k != null && v != null) headers.put(k, v); });
     }
+
+    /**
+     * While {@link Idempotency} runs a request under an {@code Idempotency-Key}: the token of the key's first
+     * attempt ({@link dev.intake.domain.Ids#attempt}), the same for a retry that takes over after that attempt
+     * died half-way. Null without the header.
+     */
+    public String idempotencyAttempt() { return idempotencyAttempt; }
+
+    void idempotencyAttempt(String attempt) { this.idempotencyAttempt = attempt; }
 
     public String method() { return event.getHttpMethod() == null ? "" : event.getHttpMethod().toUpperCase(Locale.ROOT); }
 

@@ -17,7 +17,9 @@ import java.util.function.Function;
  * runs; its response is stored for 24 hours and replayed to every retry with the same key and the same
  * body, which creates nothing new. The same key with another body is refused with 422. A 5xx (our fault,
  * or AWS's) or a 429 (try later) is not stored, so the client's retry runs again; a claim whose request died
- * half-way lapses after {@link #LEASE}, and a retry then takes it over.
+ * half-way lapses after {@link #LEASE}, and a retry then takes it over. The request carries the token of the
+ * key's first attempt ({@link ApiRequest#idempotencyAttempt}), so a retry that takes over can find what the
+ * attempt that died created instead of creating it again: a submission's id is made from it.
  */
 public final class Idempotency {
     public static final String HEADER = "Idempotency-Key";
@@ -54,7 +56,10 @@ public final class Idempotency {
                     "This Idempotency-Key was already used with a different request body; use a new key")).withStatus(422);
             case Claim.InProgress p -> errors.apply(new IntakeException.Conflict(
                     "A request with this Idempotency-Key is still being processed; retry shortly")).header("Retry-After", "1");
-            case Claim.Acquired a -> runClaimed(req, storeKey, hash, action, errors);
+            case Claim.Acquired a -> {
+                req.idempotencyAttempt(a.attempt());
+                yield runClaimed(req, storeKey, hash, action, errors);
+            }
         };
     }
 

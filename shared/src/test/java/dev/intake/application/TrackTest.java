@@ -78,7 +78,7 @@ class TrackTest {
                     || (!e.done() && e.leaseUntil().isBefore(now) && e.hash().equals(bodyHash));
             if (claimable) {
                 entries.put(key, new Entry(bodyHash, false, leaseUntil, expiresAt, null));
-                return new Claim.Acquired();
+                return new Claim.Acquired(null);
             }
             if (!e.hash().equals(bodyHash)) return new Claim.Mismatch();
             if (e.done()) return new Claim.Replay(e.response());

@@ -227,4 +227,19 @@ class IdsTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void attempt_readsBackItsTime_andMakesASubmissionIdThatSortsByIt() {
+        for (Instant at : List.of(Instant.EPOCH, Instant.parse("2026-11-24T04:05:06.789Z"), Instant.parse("2999-01-01T00:00:00.001Z"))) {
+            String attempt = Ids.attempt(at);
+            assertTrue(Ids.isAttempt(attempt), attempt);
+            assertEquals(at, Ids.attemptTime(attempt));
+            assertTrue(Ids.isSubmission("sub_" + attempt));
+            assertTrue(("sub_" + attempt).compareTo(Ids.submissionLowerBound(at)) >= 0
+                    && ("sub_" + attempt).compareTo(Ids.submissionUpperBound(at)) <= 0, attempt);
+        }
+        for (String notOne : new String[] {null, "", "short", "0VbrJtUKq80zfil", "0VbrJtUKq80zfil6x", "0VbrJtUK-80zfil6"}) {
+            assertFalse(Ids.isAttempt(notOne), String.valueOf(notOne));
+        }
+    }
 }

@@ -4,6 +4,7 @@ import static dev.intake.adapter.dynamodb.Dynamo.*;
 
 import dev.intake.application.port.IdempotencyStore;
 import dev.intake.application.port.RateLimiter;
+import dev.intake.domain.Ids;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -27,6 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  *       cannot carry a count over.</li>
  *   <li>{@code IDEM#<key>}: an idempotency record, {@code h} (S, hash of the first body), {@code st}
  *       ({@code PENDING} or {@code DONE}), {@code lease} (N, epoch millis, while {@code PENDING}),
+ *       {@code attempt} (S, the first claim's {@link dev.intake.domain.Ids#attempt} token),
  *       {@code status} (N), {@code headers} (M of S) and {@code body} (S, absent when there was none) once
  *       {@code DONE}, and {@code expiresAt} (N, epoch seconds).</li>
  * </ul>
@@ -36,11 +38,13 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * price is the usual fixed-window edge: up to twice the limit can pass across a window boundary.
  * <p>Conditions:
  * <ul>
- *   <li>claim: {@code attribute_not_exists(pk) OR expiresAt < :nowSec OR (st = PENDING AND lease < :nowMs
- *       AND h = :h)}. Exactly one of any number of concurrent claims of a key wins; a record counts as
- *       free once its {@code expiresAt} has passed whether or not TTL has deleted it; and a request that
- *       died without completing or releasing can be taken over after its lease, but only by a retry of
- *       the same body, so a lapsed lease never lets a different body through.</li>
+ *   <li>claim: a put on {@code attribute_not_exists(pk) OR expiresAt < :nowSec}, with a new attempt token.
+ *       Exactly one of any number of concurrent claims of a key wins, and a record counts as free once its
+ *       {@code expiresAt} has passed whether or not TTL has deleted it.</li>
+ *   <li>takeover: an update of the lease on {@code st = PENDING AND lease < :nowMs AND h = :h AND
+ *       expiresAt >= :nowSec}, which keeps the record's attempt token. A request that died without completing
+ *       or releasing is taken over after its lease, only by a retry of the same body (so a lapsed lease never
+ *       lets a different body through), and only by one of any number of concurrent retries.</li>
  *   <li>complete: {@code h = :h}. The response is stored only on a record of this body: if the record
  *       expired and was claimed with another body meanwhile, that claim is not overwritten.</li>
  *   <li>release: {@code h = :h AND st = PENDING}. Never deletes a completed response (which must keep
@@ -83,25 +87,22 @@ public final class DynamoGuardStore implements RateLimiter, IdempotencyStore {
 
     @Override
     public Claim claim(String key, String bodyHash, Instant now, Instant leaseUntil, Instant expiresAt) {
+        String attempt = Ids.attempt(now);
         Map<String, AttributeValue> item = Map.of(
                 "pk", s(idemPk(key)),
                 "h", s(bodyHash),
                 "st", s(PENDING),
                 "lease", n(leaseUntil.toEpochMilli()),
+                "attempt", s(attempt),
                 "expiresAt", n(expiresAt.getEpochSecond()));
-        for (int attempt = 1; ; attempt++) {
+        for (int tries = 1; ; tries++) {
             Map<String, AttributeValue> old;
             try {
                 run(() -> db.putItem(r -> r.tableName(table).item(item)
-                        .conditionExpression("attribute_not_exists(pk) OR expiresAt < :nowSec"
-                                + " OR (st = :pending AND lease < :nowMs AND h = :h)")
-                        .expressionAttributeValues(Map.of(
-                                ":nowSec", n(now.getEpochSecond()),
-                                ":nowMs", n(now.toEpochMilli()),
-                                ":pending", s(PENDING),
-                                ":h", s(bodyHash)))
+                        .conditionExpression("attribute_not_exists(pk) OR expiresAt < :nowSec")
+                        .expressionAttributeValues(Map.of(":nowSec", n(now.getEpochSecond())))
                         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)));
-                return new Claim.Acquired();
+                return new Claim.Acquired(attempt);
             } catch (ConditionalCheckFailedException e) {
                 old = e.hasItem() && !e.item().isEmpty() ? e.item() : null;
             }
@@ -112,9 +113,37 @@ public final class DynamoGuardStore implements RateLimiter, IdempotencyStore {
             }
             Claim taken = taken(old, bodyHash, now);
             if (taken != null) return taken;
-            // Claimable on the re-read: another request released or let it expire in between. Bounded,
-            // since each retry means the key is contended.
-            if (attempt >= CLAIM_ATTEMPTS) return new Claim.InProgress();
+            if (old != null && !old.isEmpty() && num(old, "expiresAt") >= now.getEpochSecond()) {
+                String kept = takeOver(key, bodyHash, now, leaseUntil, attempt);
+                if (kept != null) return new Claim.Acquired(kept);
+            }
+            // Claimable on the re-read, or taken over by a concurrent retry: bounded, since each retry means
+            // the key is contended.
+            if (tries >= CLAIM_ATTEMPTS) return new Claim.InProgress();
+        }
+    }
+
+    /**
+     * Takes over the lapsed claim of a request of this body that died half-way: a new lease, the same attempt
+     * token (a record written before tokens existed gets {@code attempt}). Null when another retry took it first.
+     */
+    private String takeOver(String key, String bodyHash, Instant now, Instant leaseUntil, String attempt) {
+        try {
+            Map<String, AttributeValue> record = call(() -> db.updateItem(r -> r.tableName(table)
+                    .key(Map.of("pk", s(idemPk(key))))
+                    .updateExpression("SET lease = :lease, attempt = if_not_exists(attempt, :attempt)")
+                    .conditionExpression("st = :pending AND lease < :nowMs AND h = :h AND expiresAt >= :nowSec")
+                    .expressionAttributeValues(Map.of(
+                            ":lease", n(leaseUntil.toEpochMilli()),
+                            ":attempt", s(attempt),
+                            ":pending", s(PENDING),
+                            ":nowMs", n(now.toEpochMilli()),
+                            ":h", s(bodyHash),
+                            ":nowSec", n(now.getEpochSecond())))
+                    .returnValues(ReturnValue.ALL_NEW))).attributes();
+            return str(record, "attempt");
+        } catch (ConditionalCheckFailedException e) {
+            return null;
         }
     }
 

@@ -14,8 +14,12 @@ public interface IdempotencyStore {
 
     /** The result of trying to claim a key. */
     sealed interface Claim {
-        /** The key was free (or expired, or its lease lapsed): the caller runs the request. */
-        record Acquired() implements Claim {}
+        /**
+         * The key was free (or expired, or its lease lapsed): the caller runs the request. {@code attempt} is
+         * the {@link dev.intake.domain.Ids#attempt} token of the key's first claim: a takeover of a lapsed
+         * claim gets the token of the attempt that died, so it can find what that attempt created.
+         */
+        record Acquired(String attempt) implements Claim {}
         /** The key completed with the same body: replay this response. */
         record Replay(StoredResponse response) implements Claim {}
         /** The key was used with a different body. */
@@ -25,8 +29,9 @@ public interface IdempotencyStore {
     }
 
     /**
-     * Claims {@code key} for a request whose body hashes to {@code bodyHash}, in one conditional write.
-     * The claim is held until {@code leaseUntil}; the record lives until {@code expiresAt}.
+     * Claims {@code key} for a request whose body hashes to {@code bodyHash}, in one conditional write (two
+     * when it takes over a lapsed claim). The claim is held until {@code leaseUntil}; the record lives until
+     * {@code expiresAt}.
      */
     Claim claim(String key, String bodyHash, Instant now, Instant leaseUntil, Instant expiresAt);
 

@@ -66,7 +66,7 @@ public final class ActionHandler implements ProxyStreamHandler {
         return idempotency.run(req, "action#" + ws.id() + "#" + formId, r -> {
             Form form = submitForm.siteForm(ws, formId);
             var metadata = new SubmissionMetadata(r.sourceIp(), r.header("User-Agent"), r.header("Referer"), Source.ACTION);
-            submitForm.submit(form, Bodies.formValues(r), metadata, Checks.PUBLIC);
+            submitForm.submit(form, Bodies.formValues(r), metadata, Checks.PUBLIC, r.idempotencyAttempt());
             return Redirects.target(r.query("success_url"), form.settings(), ws, r.header("Origin"), r.header("Referer"))
                     .map(ApiResponse::seeOther)
                     .orElseGet(() -> ApiResponse.seeOther(thankYouLocation(ws, form)));

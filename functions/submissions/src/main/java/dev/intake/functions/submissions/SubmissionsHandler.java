@@ -66,7 +66,7 @@ public final class SubmissionsHandler implements ProxyStreamHandler {
         String ws = workspace(req);
         String formId = req.pathParam("id");
         return idempotency.run(req, "api#" + ws + "#" + formId, r ->
-                ApiResponse.json(201, SubmissionJson.view(submissions.create(ws, formId, Bodies.dataObject(r)))), Errors::toResponse);
+                ApiResponse.json(201, SubmissionJson.view(submissions.create(ws, formId, Bodies.dataObject(r), r.idempotencyAttempt()))), Errors::toResponse);
     }
 
     private ApiResponse get(ApiRequest req) {

@@ -65,7 +65,7 @@ public final class SubmitHandler implements ProxyStreamHandler {
             form.settings().requireOrigin(req.header("Origin"));
             return idempotency.run(req, "public#" + form.key(), r -> {
                 var metadata = new SubmissionMetadata(r.sourceIp(), r.header("User-Agent"), r.header("Referer"), Source.FORM);
-                var outcome = submitForm.submit(form, Bodies.flatValues(r), metadata, Checks.PUBLIC);
+                var outcome = submitForm.submit(form, Bodies.flatValues(r), metadata, Checks.PUBLIC, r.idempotencyAttempt());
                 return ApiResponse.json(201, Json.object().put("success", true).put("submissionId", outcome.submissionId()));
             }, Errors::toResponse).headers(cors);
         } catch (RuntimeException e) {
@@ -91,7 +91,7 @@ public final class SubmitHandler implements ProxyStreamHandler {
             Map<String, Object> data = Bodies.dataObject(r);
             Form form = submitForm.siteForm(ws, formId);
             var metadata = new SubmissionMetadata(r.sourceIp(), r.header("User-Agent"), r.header("Referer"), Source.API);
-            submitForm.submit(form, data, metadata, Checks.BACKEND);
+            submitForm.submit(form, data, metadata, Checks.BACKEND, r.idempotencyAttempt());
             return ApiResponse.empty(204);
         }, Errors::toResponse);
     }
