@@ -393,41 +393,78 @@ class IdempotencyIT {
         @Override public java.time.Instant instant() { return now; }
     }
 
-    @Test
-    void publicSubmit_whenTheFirstAttemptDiedAfterStoring_theRetryAfterTheLeaseAnswersWithThatSubmission() {
+    /**
+     * One request sent three times under one key, to a store that never keeps an answer (each attempt dies
+     * after its work): at once, within the lease (409), and after it (a takeover). Returns the three answers.
+     */
+    static List<dev.intake.http.ApiResponse> attemptsOfADyingRequest(String path, String scope, String body,
+            java.util.function.Function<dev.intake.http.ApiRequest, dev.intake.http.ApiResponse> action) {
         var stack = TestStack.get();
-        var ws = Fixtures.workspace();
-        String formId = newForm(ws);
         var clock = new MovingClock();
         var idempotency = new dev.intake.http.Idempotency(new AnswerNeverKept(
                 new dev.intake.adapter.dynamodb.DynamoGuardStore(stack.dynamo(), stack.services().config.tables().guards())), clock);
         String key = UUID.randomUUID().toString();
-        var form = stack.services().submitForm.publicForm(formId);
-        java.util.function.Supplier<dev.intake.http.ApiResponse> attempt = () -> {
+        List<dev.intake.http.ApiResponse> answers = new ArrayList<>();
+        for (java.time.Duration wait : List.of(java.time.Duration.ZERO, java.time.Duration.ofSeconds(5), dev.intake.http.Idempotency.LEASE)) {
+            clock.now = clock.now.plus(wait);
             var event = new com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent()
-                    .withHttpMethod("POST").withPath("/api/forms/" + formId + "/submit").withBody(Fixtures.SEED_003_SUBMIT)
+                    .withHttpMethod("POST").withPath(path).withBody(body)
                     .withHeaders(java.util.Map.of("Content-Type", "application/json", KEY, key));
-            return idempotency.run(new dev.intake.http.ApiRequest(event), "public#" + form.key(), r -> {
-                var outcome = stack.services().submitForm.submit(form, dev.intake.http.Bodies.flatValues(r),
-                        new dev.intake.domain.SubmissionMetadata("198.51.100.23", null, null, dev.intake.domain.Source.FORM),
-                        SubmitForm.Checks.PUBLIC, r.idempotencyAttempt());
-                return dev.intake.http.ApiResponse.json(201, dev.intake.json.Json.object().put("submissionId", outcome.submissionId()));
-            }, dev.intake.http.Errors::toResponse);
-        };
+            answers.add(idempotency.run(new dev.intake.http.ApiRequest(event), scope, action, dev.intake.http.Errors::toResponse));
+        }
+        assertEquals(201, answers.get(0).status(), answers.get(0).body());
+        assertEquals(409, answers.get(1).status(), "within the lease the key is still held by the attempt that died");
+        assertEquals(201, answers.get(2).status(), answers.get(2).body());
+        return answers;
+    }
 
-        var first = attempt.get();
-        String id = parse(first.body()).path("submissionId").asText();
-        assertEquals(201, first.status(), first.body());
-        // Within the lease the key is still held by the attempt that died.
-        clock.now = clock.now.plusSeconds(5);
-        assertEquals(409, attempt.get().status());
-        // After it, a retry takes the claim over and continues that attempt: the stored submission is its answer.
-        clock.now = clock.now.plus(dev.intake.http.Idempotency.LEASE);
-        var retry = attempt.get();
-        assertEquals(201, retry.status(), retry.body());
-        assertEquals(id, parse(retry.body()).path("submissionId").asText());
+    @Test
+    void publicSubmit_whenTheFirstAttemptDiedAfterStoring_theRetryAfterTheLeaseAnswersWithThatSubmission() {
+        var services = TestStack.get().services();
+        var ws = Fixtures.workspace();
+        String formId = newForm(ws);
+        var form = services.submitForm.publicForm(formId);
 
+        var answers = attemptsOfADyingRequest("/api/forms/" + formId + "/submit", "public#" + form.key(), Fixtures.SEED_003_SUBMIT, r -> {
+            var outcome = services.submitForm.submit(form, dev.intake.http.Bodies.flatValues(r),
+                    new dev.intake.domain.SubmissionMetadata("198.51.100.23", null, null, dev.intake.domain.Source.FORM),
+                    SubmitForm.Checks.PUBLIC, r.idempotencyAttempt());
+            return dev.intake.http.ApiResponse.json(201, dev.intake.json.Json.object().put("submissionId", outcome.submissionId()));
+        });
+
+        String id = parse(answers.get(0).body()).path("submissionId").asText();
+        assertEquals(id, parse(answers.get(2).body()).path("submissionId").asText(), "the takeover continues the attempt that died");
         assertEquals(List.of(id), Fixtures.storedSubmissionIds(form.key()));
         assertEquals(1, Fixtures.submissionCount(ws, formId), "counted once");
+    }
+
+    @Test
+    void createForm_whenTheFirstAttemptDiedAfterCreating_theRetryAfterTheLeaseAnswersWithThatForm() {
+        var services = TestStack.get().services();
+        var ws = Fixtures.workspace();
+
+        var answers = attemptsOfADyingRequest("/api/workspaces/" + ws.workspaceId() + "/forms", "forms#" + ws.workspaceId(),
+                "{\"name\":\"Takeover\"}", r -> dev.intake.http.ApiResponse.json(201, dev.intake.json.FormJson.view(services.manageForms
+                        .create(ws.workspaceId(), dev.intake.json.FormJson.parseDraft(dev.intake.http.Bodies.jsonObject(r)), r.idempotencyAttempt()))));
+
+        String id = parse(answers.get(0).body()).path("id").asText();
+        assertEquals(id, parse(answers.get(2).body()).path("id").asText());
+        assertEquals(List.of(id), services.forms.listByWorkspace(ws.workspaceId()).stream().map(dev.intake.domain.Form::id).toList());
+    }
+
+    @Test
+    void createCampaign_whenTheFirstAttemptDiedAfterCreating_theRetryAfterTheLeaseAnswersWithThatCampaign() {
+        var services = TestStack.get().services();
+        var ws = Fixtures.workspace();
+        String body = "{\"name\":\"Takeover\",\"trigger\":{\"type\":\"form_submitted\"},"
+                + "\"actions\":[{\"type\":\"webhook\",\"url\":\"https://hooks.example.com/intake\"}]}";
+
+        var answers = attemptsOfADyingRequest("/api/workspaces/" + ws.workspaceId() + "/campaigns", "campaigns#" + ws.workspaceId(), body,
+                r -> dev.intake.http.ApiResponse.json(201, dev.intake.json.CampaignJson.view(services.manageCampaigns
+                        .create(ws.workspaceId(), dev.intake.json.CampaignJson.parseDraft(dev.intake.http.Bodies.jsonObject(r)), r.idempotencyAttempt()))));
+
+        String id = parse(answers.get(0).body()).path("id").asText();
+        assertEquals(id, parse(answers.get(2).body()).path("id").asText());
+        assertEquals(List.of(id), services.manageCampaigns.list(ws.workspaceId()).stream().map(dev.intake.domain.Campaign::id).toList());
     }
 }

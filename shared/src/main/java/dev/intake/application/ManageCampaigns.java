@@ -112,13 +112,28 @@ public final class ManageCampaigns {
 
     /** Validates the draft as a whole, gives it a {@code cmp_…} id and stores it. */
     public Campaign create(String workspaceId, CampaignDraft draft) {
+        return create(workspaceId, draft, null);
+    }
+
+    /**
+     * {@link #create(String, CampaignDraft)} for an idempotent request: the campaign's id comes from
+     * {@code attempt}, so a retry that takes over from an attempt that created it and died before its answer was
+     * kept answers with that campaign instead of a second one.
+     */
+    public Campaign create(String workspaceId, CampaignDraft draft, String attempt) {
         String name = name(draft.name());
         Campaign.Trigger trigger = trigger(workspaceId, draft.trigger());
         List<CampaignAction> actions = actions(draft.actions(), List.of());
         Instant now = clock.instant();
-        Campaign campaign = new Campaign(workspaceId, Ids.campaign(), name, trigger, actions,
-                draft.enabled() == null || draft.enabled(), now, now);
-        campaigns.create(campaign);
+        boolean retryable = Ids.isAttempt(attempt);
+        Campaign campaign = new Campaign(workspaceId, retryable ? Ids.campaign(workspaceId, attempt) : Ids.campaign(), name,
+                trigger, actions, draft.enabled() == null || draft.enabled(), now, now);
+        try {
+            campaigns.create(campaign);
+        } catch (IntakeException.Conflict created) {
+            if (!retryable) throw created;
+            return load(workspaceId, campaign.id());
+        }
         return campaign;
     }
 

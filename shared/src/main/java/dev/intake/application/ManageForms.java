@@ -43,6 +43,15 @@ public final class ManageForms {
     }
 
     public FormView create(String workspaceId, FormDraft draft) {
+        return create(workspaceId, draft, null);
+    }
+
+    /**
+     * {@link #create(String, FormDraft)} for an idempotent request: the form's id comes from {@code attempt}
+     * ({@link dev.intake.http.ApiRequest#idempotencyAttempt}), so a retry that takes over from an attempt that
+     * created the form and died before its answer was kept answers with that form instead of a second one.
+     */
+    public FormView create(String workspaceId, FormDraft draft, String attempt) {
         if (draft.name() == null || draft.name().isBlank()) {
             throw new IntakeException.Invalid("missing_name", "A form needs a 'name'", List.of("name"));
         }
@@ -53,9 +62,15 @@ public final class ManageForms {
         if (draft.settings() != null && draft.settings().captcha() != null && draft.settings().captcha().secret() == null) {
             throw new IntakeException.Invalid("invalid_captcha", "'settings.captcha.secret' is required", List.of("settings.captcha.secret"));
         }
-        Form form = new Form(workspaceId, Ids.form(), draft.name().trim(), fields, draft.settings(),
-                Boolean.TRUE.equals(draft.doubleOptIn()), Form.statusFor(fields), now, now, 1);
-        forms.create(form);
+        boolean retryable = Ids.isAttempt(attempt);
+        Form form = new Form(workspaceId, retryable ? Ids.form(workspaceId, attempt) : Ids.form(), draft.name().trim(), fields,
+                draft.settings(), Boolean.TRUE.equals(draft.doubleOptIn()), Form.statusFor(fields), now, now, 1);
+        try {
+            forms.create(form);
+        } catch (IntakeException.Conflict created) {
+            if (!retryable) throw created;
+            return get(workspaceId, form.id());
+        }
         return new FormView(form, 0);
     }
 

@@ -26,6 +26,16 @@ public final class Ids {
     private Ids() {}
 
     public static String form() { return "frm_" + random(10); }
+
+    /** The id of the form that the idempotent request {@code attempt} ({@link #attempt}) of {@code workspaceId} creates. */
+    public static String form(String workspaceId, String attempt) {
+        return "frm_" + hashToBase62("form\u0000" + workspaceId + "\u0000" + attempt, 10);
+    }
+
+    /** The id of the campaign that the idempotent request {@code attempt} of {@code workspaceId} creates. */
+    public static String campaign(String workspaceId, String attempt) {
+        return "cmp_" + hashToBase62("campaign\u0000" + workspaceId + "\u0000" + attempt, 10);
+    }
     public static String field() { return "fld_" + random(8); }
     public static String workspace() { return "ws_" + random(10); }
     public static String campaign() { return "cmp_" + random(10); }

@@ -61,7 +61,7 @@ public final class CampaignsHandler implements ProxyStreamHandler {
     private ApiResponse create(ApiRequest req) {
         String ws = workspace(req);
         return idempotency.run(req, "campaigns#" + ws, r ->
-                ApiResponse.json(201, CampaignJson.view(campaigns.create(ws, CampaignJson.parseDraft(Bodies.jsonObject(r))))), Errors::toResponse);
+                ApiResponse.json(201, CampaignJson.view(campaigns.create(ws, CampaignJson.parseDraft(Bodies.jsonObject(r)), r.idempotencyAttempt()))), Errors::toResponse);
     }
 
     private ApiResponse get(ApiRequest req) {

@@ -61,7 +61,7 @@ public final class FormsHandler implements ProxyStreamHandler {
     private ApiResponse create(ApiRequest req) {
         String ws = workspace(req);
         return idempotency.run(req, "forms#" + ws, r ->
-                ApiResponse.json(201, FormJson.view(forms.create(ws, FormJson.parseDraft(Bodies.jsonObject(r))))), Errors::toResponse);
+                ApiResponse.json(201, FormJson.view(forms.create(ws, FormJson.parseDraft(Bodies.jsonObject(r)), r.idempotencyAttempt()))), Errors::toResponse);
     }
 
     private ApiResponse get(ApiRequest req) {
