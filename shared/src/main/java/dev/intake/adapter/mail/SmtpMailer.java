@@ -113,7 +113,9 @@ public final class SmtpMailer implements Mailer {
         try {
             message = message(mail);
         } catch (AddressException e) {
-            throw new MailFailed("invalid e-mail address: " + oneLine(e.getMessage()), true, e);
+            // The reason without the address it quotes ("Missing final '@domain' in string ``…''").
+            String reason = e.getRef() == null ? e.getMessage() : e.getMessage().replace(e.getRef(), "…");
+            throw new MailFailed("invalid e-mail address: " + oneLine(reason), true, e);
         } catch (MessagingException | UnsupportedEncodingException e) {
             throw new MailFailed("could not build the message: " + oneLine(e.getMessage()), true, e);
         }
@@ -247,10 +249,18 @@ public final class SmtpMailer implements Mailer {
                 ? message : message + " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")";
     }
 
-    /** Server replies and exception texts on one bounded line, so they log cleanly. */
-    private static String oneLine(String s) {
+    /**
+     * Server replies and exception texts on one bounded line, so they log cleanly, and without the e-mail
+     * addresses they quote ({@code 550 5.1.1 <ada@example.com>: Recipient address rejected}): the text is
+     * logged and kept with the delivery, and an address is personal data.
+     */
+    static String oneLine(String s) {
         if (s == null) return "";
         String flat = s.replaceAll("[\\p{Cntrl}\\u2028\\u2029]+", " ").strip();
+        flat = ADDRESS.matcher(flat).replaceAll("…@…");
         return flat.length() > 300 ? flat.substring(0, 300) + "…" : flat;
     }
+
+    /** Anything shaped like an address: a run without spaces, brackets or quotes around an {@code @}. */
+    private static final java.util.regex.Pattern ADDRESS = java.util.regex.Pattern.compile("[^\\s<>()\\[\\]\"'`,;]+@[^\\s<>()\\[\\]\"'`,;]+");
 }

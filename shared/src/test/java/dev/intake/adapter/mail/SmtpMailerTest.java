@@ -195,6 +195,33 @@ class SmtpMailerTest {
     }
 
     @Test
+    void send_whenTheServersReplyQuotesTheAddress_theFailureDoesNot() throws Exception {
+        try (ScriptedSmtp server = new ScriptedSmtp(Map.of("RCPT", "550 5.1.1 <" + TO + ">: Recipient address rejected: User unknown in " + TO))) {
+            MailFailed f = assertThrows(MailFailed.class, () -> server.mailer().send(OutgoingMail.ofText(FROM, TO, "S", "x")));
+
+            assertTrue(f.getMessage().contains("550 5.1.1 <…@…>: Recipient address rejected: User unknown in …@…"), f.getMessage());
+            assertFalse(f.getMessage().contains("@" + TO.substring(TO.indexOf('@') + 1)), f.getMessage());
+        }
+    }
+
+    @Test
+    void send_whenTheAddressIsInvalid_theFailureDoesNotQuoteIt() {
+        // Addresses the domain lets through (OutgoingMail refuses the plainly malformed ones first).
+        for (String bad : new String[] {"ada.lovelace@example..test", "ada.lovelace@example.test..", "ada..lovelace@example.test"}) {
+            MailFailed f = assertThrows(MailFailed.class, () -> mailer().send(OutgoingMail.ofText(FROM, bad, "S", "x")), bad);
+            assertTrue(f.getMessage().startsWith("invalid e-mail address"), f.getMessage());
+            assertFalse(f.getMessage().contains("lovelace"), f.getMessage());
+        }
+    }
+
+    @Test
+    void oneLine_redactsAddresses_andKeepsTheRest() {
+        assertEquals("550 5.1.1 <…@…>: rejected (…@…, …@…)",
+                SmtpMailer.oneLine("550 5.1.1 <ada@example.com>:\r\nrejected (x.y+z@mail.example.org, obrien@a.b)"));
+        assertEquals("421 4.7.0 Try again later", SmtpMailer.oneLine("421 4.7.0 Try again later"));
+    }
+
+    @Test
     void send_whenServerDefersRecipientWith4xx_failsTransient() throws Exception {
         try (ScriptedSmtp server = new ScriptedSmtp(Map.of("RCPT", "451 4.7.1 Greylisted, try again later"))) {
             MailFailed f = assertThrows(MailFailed.class, () -> server.mailer().send(OutgoingMail.ofText(FROM, TO, "S", "x")));
