@@ -90,9 +90,27 @@ class FaultsIT {
             when = matching;
         }
 
+        /** The {@code nth} matching call reaches DynamoDB, which does the work, but its answer is lost, once. */
+        void loseNthAnswer(int n, Predicate<SdkRequest> matching) {
+            seen.set(0);
+            nth = n;
+            loseAnswer = matching;
+        }
+
+        private volatile Predicate<SdkRequest> loseAnswer = r -> false;
+
         void clear() {
             when = r -> false;
+            loseAnswer = r -> false;
             injected.set(0);
+        }
+
+        @Override
+        public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+            if (!loseAnswer.test(context.request()) || seen.incrementAndGet() != nth) return;
+            injected.incrementAndGet();
+            // What the client sees when the connection drops after DynamoDB answered: the SDK retries it.
+            throw connectionLost();
         }
 
         @Override
@@ -318,6 +336,22 @@ class FaultsIT {
             var person = TestStack.get().services().people.find(s.ws().workspaceId(),
                     Ids.person(s.ws().workspaceId(), "email", "faults@example.com")).orElseThrow();
             assertEquals(ConsentState.OPTED_IN, person.consent());
+        }
+    }
+
+    @Test
+    void publicSubmit_whenTheSubmissionWritesAnswerIsLost_theRetriedWriteFindsItAndItIsAcknowledgedOnce() {
+        try (var receiver = WebhookReceiver.start()) {
+            Setup s = setup(receiver);
+            FAULTS.loseNthAnswer(1, put(submissionsTable()));
+
+            // No Idempotency-Key: the SDK's own retry of the write meets the item the lost answer was about.
+            var res = send("POST", "/api/forms/" + s.formId() + "/submit", BODY, "Content-Type", "application/json");
+
+            assertEquals(1, FAULTS.injected.get());
+            assertEquals(201, res.statusCode(), "the submission is stored: not a 409, which would invite a second one: " + res.body());
+            assertExactlyOneSubmissionAndEvent(s, Http.json(res).path("submissionId").asText());
+            assertEquals(1, Fixtures.submissionCount(s.ws(), s.formId()));
         }
     }
 

@@ -215,18 +215,19 @@ public final class SubmitForm {
             people.upsert(new PersonUpsert(form.workspaceId(), personId, who.email(), who.externalId(), attributes,
                     new ConsentRecord(asked, now, metadata.ip(), form.id(), metadata.source()), null, now));
         }
-        boolean storedBefore = false;
+        boolean count = true;
         try {
             submissions.save(form.key(), submission);
         } catch (IntakeException.Conflict stored) {
-            if (!retryable) throw stored;
-            // A retry of an attempt that stored this submission and died before its answer was kept: the stored
-            // one is the answer. It was counted then, or the count is one short (as below), never one over.
+            // The id is this request's own (fresh, or its Idempotency-Key's first attempt's), so the item is there
+            // because this request's write got through before: the SDK retried a write whose answer was lost, or
+            // an attempt under the same key stored it and died before its answer was kept. It is the answer.
             submission = submissions.find(form.key(), id).orElseThrow(() -> stored);
-            storedBefore = true;
+            // That earlier attempt may have counted it: the count is left one short (as below) rather than one over.
+            count = !retryable;
         }
         try {
-            if (!storedBefore) forms.addToCount(form, 1);
+            if (count) forms.addToCount(form, 1);
         } catch (RuntimeException countLost) {
             // After the commit point: the submission is stored and its event will go out. Failing the request now
             // would make the client's retry store it a second time, so the count is left one short instead.
