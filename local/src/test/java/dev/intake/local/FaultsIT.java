@@ -356,6 +356,21 @@ class FaultsIT {
     }
 
     @Test
+    void publicSubmit_whenTheCounterWritesAnswerIsLost_theSdksRetryDoesNotCountItTwice() {
+        try (var receiver = WebhookReceiver.start()) {
+            Setup s = setup(receiver);
+            FAULTS.loseNthAnswer(1, update(formsTable(), "COUNT#"));
+
+            var res = send("POST", "/api/forms/" + s.formId() + "/submit", BODY, "Content-Type", "application/json");
+
+            assertEquals(1, FAULTS.injected.get());
+            assertEquals(201, res.statusCode(), res.body());
+            assertExactlyOneSubmissionAndEvent(s, Http.json(res).path("submissionId").asText());
+            assertEquals(1, Fixtures.submissionCount(s.ws(), s.formId()), "ADD applied once, though the SDK sent it twice");
+        }
+    }
+
+    @Test
     void publicSubmit_whenTheCounterWriteFailsAfterTheCommitPoint_isAcknowledgedOnceNot503() {
         try (var receiver = WebhookReceiver.start()) {
             Setup s = setup(receiver);

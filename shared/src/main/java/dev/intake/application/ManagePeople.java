@@ -80,7 +80,7 @@ public final class ManagePeople {
         for (SubmissionStore.Ref ref : submissions.findByPerson(workspaceId, personId)) {
             if (submissions.delete(ref.formKey(), ref.submissionId()).isEmpty()) continue;
             deleted++;
-            formsByKey.computeIfAbsent(ref.formKey(), forms::find).ifPresent(f -> forms.addToCount(f, -1));
+            formsByKey.computeIfAbsent(ref.formKey(), forms::find).ifPresent(f -> forms.addToCount(f, -1, ref.submissionId()));
         }
         people.delete(workspaceId, personId);
         Instant now = clock.instant();

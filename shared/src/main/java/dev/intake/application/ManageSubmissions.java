@@ -95,7 +95,7 @@ public final class ManageSubmissions {
         Form form = forms.load(workspaceId, formId);
         if (!Ids.isSubmission(submissionId)) throw new IntakeException.NotFound("Submission");
         submissions.delete(form.key(), submissionId).orElseThrow(() -> new IntakeException.NotFound("Submission"));
-        formStore.addToCount(form, -1);
+        formStore.addToCount(form, -1, submissionId);
     }
 
     /** An ISO 8601 date-time with an offset ({@code 2025-01-01T00:00:00Z}), or a date meaning its UTC midnight. */

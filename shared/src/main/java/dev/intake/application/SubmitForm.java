@@ -227,7 +227,7 @@ public final class SubmitForm {
             count = !retryable;
         }
         try {
-            if (count) forms.addToCount(form, 1);
+            if (count) forms.addToCount(form, 1, submission.id());
         } catch (RuntimeException countLost) {
             // After the commit point: the submission is stored and its event will go out. Failing the request now
             // would make the client's retry store it a second time, so the count is left one short instead.

@@ -50,7 +50,7 @@ final class InMemoryFormStore implements FormStore {
     }
 
     @Override
-    public void addToCount(Form form, long delta) {
+    public void addToCount(Form form, long delta, String submissionId) {
         counts.merge(form.key(), delta, Long::sum);
     }
 

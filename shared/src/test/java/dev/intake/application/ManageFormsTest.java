@@ -215,7 +215,7 @@ class ManageFormsTest {
     void list_whenFormsHaveSubmissions_includesTheirCounts() {
         Form a = forms.create(WS, draft("A")).form();
         Form b = forms.create(WS, draft("B")).form();
-        store.addToCount(a, 3);
+        store.addToCount(a, 3, null);
 
         FormList list = forms.list(WS, 1, 10);
 
@@ -258,7 +258,7 @@ class ManageFormsTest {
     @Test
     void get_whenFormOfThisWorkspace_returnsItWithCount() {
         Form form = contactForm(WS).form();
-        store.addToCount(form, 2);
+        store.addToCount(form, 2, null);
 
         FormView view = forms.get(WS, form.id());
 

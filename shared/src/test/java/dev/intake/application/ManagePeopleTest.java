@@ -386,7 +386,7 @@ class ManagePeopleTest {
         Submission gone = submit(a, "email", "ada@example.com");
         Submission kept = submit(a, "email", "ada@example.com");
         submissions.delete(a.key(), gone.id());
-        formStore.addToCount(a, -1); // as ManageSubmissions.delete does
+        formStore.addToCount(a, -1, "sub_0VbfzDeleted00001"); // as ManageSubmissions.delete does
         var lagging = new LaggingIndexStore(submissions);
         lagging.stale.add(new SubmissionStore.Ref(a.key(), gone.id()));
         String ada = Ids.person(WS, "email", "ada@example.com");

@@ -73,8 +73,8 @@ public final class RecentForms implements FormStore {
     }
 
     @Override
-    public void addToCount(Form form, long delta) {
-        store.addToCount(form, delta);
+    public void addToCount(Form form, long delta, String submissionId) {
+        store.addToCount(form, delta, submissionId);
     }
 
     @Override

@@ -101,12 +101,31 @@ public final class DynamoFormStore implements FormStore {
         deleteAll(db, table, keys);
     }
 
+    /**
+     * One {@code ADD} on a random shard. With a submission id, the shard also keeps it ({@code last}), and the
+     * update is conditional on it being another: when DynamoDB applied the change but its answer was lost, the
+     * SDK's retry of the same request finds its own id there and changes nothing. A retry that lands after
+     * another submission's change to the same shard still counts twice; that takes a lost answer and a second
+     * submission on one of ten shards within the SDK's backoff.
+     */
     @Override
-    public void addToCount(Form form, long delta) {
+    public void addToCount(Form form, long delta, String submissionId) {
         int shard = SHARD_CHOICE.nextInt(SHARDS);
-        run(() -> db.updateItem(r -> r.tableName(table).key(key(countPk(form.workspaceId(), shard), form.key()))
-                .updateExpression("ADD n :d")
-                .expressionAttributeValues(Map.of(":d", n(delta)))));
+        Map<String, AttributeValue> key = key(countPk(form.workspaceId(), shard), form.key());
+        if (submissionId == null) {
+            run(() -> db.updateItem(r -> r.tableName(table).key(key).updateExpression("ADD n :d")
+                    .expressionAttributeValues(Map.of(":d", n(delta)))));
+            return;
+        }
+        try {
+            run(() -> db.updateItem(r -> r.tableName(table).key(key)
+                    .updateExpression("SET #last = :s ADD n :d")
+                    .conditionExpression("attribute_not_exists(#last) OR #last <> :s")
+                    .expressionAttributeNames(Map.of("#last", "last"))
+                    .expressionAttributeValues(Map.of(":d", n(delta), ":s", s(submissionId + (delta < 0 ? "-" : "+"))))));
+        } catch (ConditionalCheckFailedException alreadyCounted) {
+            // This very change was applied, and its answer lost on the way back.
+        }
     }
 
     @Override

@@ -31,8 +31,12 @@ public interface FormStore {
 
     void delete(Form form);
 
-    /** Adds {@code delta} to the form's submission count. */
-    void addToCount(Form form, long delta);
+    /**
+     * Adds {@code delta} to the form's submission count, for the submission {@code submissionId} (null for a
+     * change that is not one submission's). A change whose submission is the one last counted where it lands is
+     * not made again: that is the SDK retrying a change whose answer was lost, which {@code ADD} would count twice.
+     */
+    void addToCount(Form form, long delta, String submissionId);
 
     /** The submission count of each form of the workspace, keyed by form key. */
     Map<String, Long> counts(String workspaceId);

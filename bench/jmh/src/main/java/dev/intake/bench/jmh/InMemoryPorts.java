@@ -94,7 +94,7 @@ final class InMemoryPorts {
         }
 
         @Override
-        public void addToCount(Form form, long delta) {
+        public void addToCount(Form form, long delta, String submissionId) {
             counts.computeIfAbsent(form.key(), k -> new LongAdder()).add(delta);
         }
 

@@ -85,7 +85,7 @@ public final class ListBench {
             pool.shutdownNow();
             Bench.log("list: seeded %,d submissions into %s in %.1f s (%.0f items/s, %d writers)", n, table, seeded / 1e9,
                     n / (seeded / 1e9), writers);
-            stack.services().forms.addToCount(form, n);
+            stack.services().forms.addToCount(form, n, null);
 
             HttpClient http = Bench.client(0, 0, 1);
             String cursor = null;
