@@ -62,7 +62,9 @@ public final class Ids {
     public static String attempt(Instant at) { return time(at) + random(8); }
 
     /** Whether {@code token} has the shape of {@link #attempt}. */
-    public static boolean isAttempt(String token) { return token != null && token.matches("[0-9A-Za-z]{16}"); }
+    public static boolean isAttempt(String token) { return token != null && ATTEMPT.matcher(token).matches(); }
+
+    private static final java.util.regex.Pattern ATTEMPT = java.util.regex.Pattern.compile("[0-9A-Za-z]{16}");
 
     /** The instant an {@link #attempt} token was made at, to the millisecond. */
     public static Instant attemptTime(String token) {

@@ -19,12 +19,12 @@ import java.nio.charset.StandardCharsets;
  * {@code remoteip}, answered with JSON {@code {"success": true|false, …}}. {@code verifyUrlOverride}
  * replaces every provider's URL (tests point it at a local stub).
  *
- * <p>It posts with {@link HttpURLConnection}, which the AWS SDK's HTTP client has already loaded, and reads
+ * <p>It posts with {@link Posts} ({@link HttpURLConnection}, which the AWS SDK's HTTP client has already loaded), and reads
  * the answer with Jackson's streaming parser, so a form's first CAPTCHA check loads neither
  * {@code java.net.http} nor Jackson's {@code ObjectMapper} (docs/decisions.md, "Cold start without SnapStart").
  */
 public final class HttpCaptchaVerifier implements CaptchaVerifier {
-    private static final int TIMEOUT_MILLIS = 5_000;
+    private static final java.time.Duration TIMEOUT = java.time.Duration.ofSeconds(5);
     /** More than any provider's answer; a longer one is not JSON this verifier can use. */
     private static final int MAX_ANSWER_BYTES = 64 * 1024;
 
@@ -40,14 +40,7 @@ public final class HttpCaptchaVerifier implements CaptchaVerifier {
         byte[] form = ("secret=" + enc(captcha.secret()) + "&response=" + enc(token)
                 + (remoteIp == null ? "" : "&remoteip=" + enc(remoteIp))).getBytes(StandardCharsets.UTF_8);
         try {
-            HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
-            connection.setRequestMethod("POST");
-            connection.setDoOutput(true);
-            connection.setUseCaches(false);
-            connection.setInstanceFollowRedirects(false);
-            connection.setConnectTimeout(TIMEOUT_MILLIS);
-            connection.setReadTimeout(TIMEOUT_MILLIS);
-            connection.setFixedLengthStreamingMode(form.length);
+            HttpURLConnection connection = Posts.open(URI.create(url), null, TIMEOUT, TIMEOUT, form.length);
             connection.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
             connection.setRequestProperty("Accept", "application/json");
             try (OutputStream out = connection.getOutputStream()) {

@@ -92,22 +92,14 @@ public final class HttpWebhookSender implements WebhookSender {
 
         HttpURLConnection connection;
         try {
-            connection = (HttpURLConnection) url.toURL().openConnection(Proxy.NO_PROXY);
-            connection.setRequestMethod("POST");
+            // No proxy: it would make the addresses checked above meaningless.
+            connection = Posts.open(url, Proxy.NO_PROXY, connectTimeout, requestTimeout, body.length);
         } catch (MalformedURLException | IllegalArgumentException e) {
             // A URL the connection will never accept: retrying cannot help.
             return new Result.Refused("the request is invalid: " + e.getMessage());
         } catch (IOException e) {
             return new Result.Failed(null, message(e));
         }
-        connection.setInstanceFollowRedirects(false);
-        connection.setUseCaches(false);
-        connection.setDoOutput(true);
-        // Streamed with its length: the body is not buffered again, and a POST is never resent by the
-        // connection itself after a failure (a retry is the delivery's decision).
-        connection.setFixedLengthStreamingMode(body.length);
-        connection.setConnectTimeout(millis(connectTimeout));
-        connection.setReadTimeout(millis(requestTimeout));
         connection.setRequestProperty("Accept", "*/*"); // instead of the connection's default, meant for browsers
         if (headers != null) headers.forEach(connection::setRequestProperty);
         connection.setRequestProperty("Content-Type", "application/json");
@@ -173,10 +165,6 @@ public final class HttpWebhookSender implements WebhookSender {
             }
         }
         return Optional.empty();
-    }
-
-    private static int millis(Duration d) {
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
     }
 
     /** The innermost message, for an error short enough to store with a delivery. */
